@@ -1,0 +1,61 @@
+/**
+ * A route is declared once, with zod schemas for its input and output. The same declaration
+ * drives three things: validation at the edge (`validate.ts`), the OpenAPI document
+ * (`openapi.ts`) and, for the identity issue, the authorization matrix test.
+ */
+import type { AwilixContainer } from 'awilix';
+import type Koa from 'koa';
+import type { ZodType, output } from 'zod';
+import type { Actor, RequestCradle } from '../kernel/contract.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteResponse {
+  description: string;
+  schema?: ZodType;
+  /** Defaults to application/json. */
+  contentType?: string;
+}
+
+/**
+ * `public`: no authentication. `authenticated`: any signed-in actor. A permission string
+ * (`tickets:read`) implies authenticated. Enforced by the auth middleware (identity issue).
+ */
+export type RouteAccess = 'public' | 'authenticated' | { permission: string };
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  scope: AwilixContainer<RequestCradle>;
+  actor: Actor | null;
+  koa: Koa.ParameterizedContext;
+}
+
+export interface RouteDefinition<
+  P extends ZodType = ZodType,
+  Q extends ZodType = ZodType,
+  B extends ZodType = ZodType,
+> {
+  method: HttpMethod;
+  /** koa-router path, e.g. `/tickets/:id`; relative to the mount point (`/api/v1` or `/api/p/<id>`). */
+  path: string;
+  /** Unique, camelCase: `getTicket`. Becomes the OpenAPI operationId. */
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  access: RouteAccess;
+  request?: { params?: P; query?: Q; body?: B };
+  /** Status code -> response. The lowest 2xx is the status used for the handler's result. */
+  responses: Record<number, RouteResponse>;
+  /** Returns the response body (serialised as JSON), or sets `input.koa.body` itself and returns undefined. */
+  handler(input: RouteInput<output<P>, output<Q>, output<B>>): Promise<unknown> | unknown;
+}
+
+/** Identity function that gives the handler typed input from the schemas. */
+export function defineRoute<P extends ZodType, Q extends ZodType, B extends ZodType>(
+  definition: RouteDefinition<P, Q, B>,
+): RouteDefinition {
+  return definition as unknown as RouteDefinition;
+}

@@ -1,0 +1,163 @@
+/**
+ * The plugin contract: what a plugin (or a core module, which uses the same contract) declares
+ * and what it receives. Everything here is types only; behaviour lives in the loader
+ * (`plugins/`), the hook registry (`hooks/`) and `helpdesk.ts`.
+ *
+ * Extension by declaration merging:
+ *  - `HookRegistry` (hooks/registry.ts) — add hook areas: `declare module '@novumdesk/core' { interface HookRegistry { 'myplugin:thing': AsyncParallelHook<...> } }`
+ *  - `CoreCradle` / `RequestCradle` — add container keys a plugin registers.
+ *  - `EventMap` — add domain event names and their payloads.
+ */
+import type { AwilixContainer, Resolver } from 'awilix';
+import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import type { ZodType } from 'zod';
+import type { Logger } from './logger.js';
+import type { ResolvedConfig } from './config/schema.js';
+import type { HookRegistry, PluginHooks } from './hooks/registry.js';
+import type { RouteDefinition } from '../http/route.js';
+import type { JobQueue } from '../jobs/job-queue.js';
+import type { EventBus, EventMap } from '../events/event-bus.js';
+import type { Clock } from './clock.js';
+
+/** Who is acting: filled by the auth layer (identity issue); `null` for anonymous requests. */
+export interface Actor {
+  kind: 'user' | 'apiKey' | 'system';
+  id: string;
+  workspaceId?: string;
+  permissions?: readonly string[];
+}
+
+/** Singletons in the root container. Plugins augment this interface for the keys they add. */
+export interface CoreCradle {
+  config: ResolvedConfig;
+  logger: Logger;
+  orm: MikroORM;
+  hooks: Readonly<HookRegistry>;
+  jobs: JobQueue;
+  events: EventBus;
+  clock: Clock;
+  plugins: LoadedPluginInfo[];
+}
+
+/** What a request or job scope adds to the root cradle. */
+export interface RequestCradle extends CoreCradle {
+  em: EntityManager;
+  requestId: string;
+  actor: Actor | null;
+  workspaceId: string | null;
+}
+
+/** Context handed to every hook call: `(payload, ctx)`. */
+export interface HookContext {
+  em: EntityManager;
+  scope: AwilixContainer<RequestCradle>;
+  actor: Actor | null;
+  workspaceId: string | null;
+  requestId: string;
+  signal?: AbortSignal;
+}
+
+/** One migration of one package: `name` is `<pluginId>/Migration<timestamp>_<slug>`. */
+export interface MigrationDefinition {
+  name: string;
+  up(sql: MigrationSql): Promise<void>;
+  down?(sql: MigrationSql): Promise<void>;
+}
+/** Migrations run raw SQL in one transaction per migration. */
+export type MigrationSql = (statement: string) => void;
+
+/** How a plugin's stored personal data is exported, erased and restricted (ARCHITECTURE §7). */
+export interface PersonalDataSubject {
+  kind: 'user' | 'contact';
+  id: string;
+  workspaceId: string;
+  emails: string[];
+}
+export interface PersonalDataHandlers {
+  /** entity name -> the fields holding personal data */
+  entities: Record<string, readonly string[]>;
+  export(subject: PersonalDataSubject, scope: AwilixContainer<RequestCradle>): Promise<Record<string, unknown>>;
+  erase(subject: PersonalDataSubject, scope: AwilixContainer<RequestCradle>): Promise<{ erased: number; kept?: string[] }>;
+  restrict?(subject: PersonalDataSubject, restricted: boolean, scope: AwilixContainer<RequestCradle>): Promise<void>;
+}
+
+export interface EventSubscriberOptions {
+  /** Unique per plugin; the queue name becomes `event.<pluginId>.<name>`. */
+  name: string;
+  retryLimit?: number;
+}
+
+/** What `register()` may do: declarations only, no I/O. */
+export interface PluginContext<O = unknown> {
+  readonly id: string;
+  readonly options: Readonly<O>;
+  readonly logger: Logger;
+  readonly hooks: PluginHooks;
+  /** Adds singletons to the root container; keys must start with the plugin's camelCase prefix. */
+  register(resolvers: Record<string, Resolver<unknown>>): void;
+  /** Adds an HTTP route; plugin routes are mounted under `/api/p/<pluginId>`. */
+  route(definition: RouteDefinition): void;
+  /** Runs `handler` once per domain event `name`, after commit, through the job queue. */
+  on<K extends keyof EventMap>(
+    event: K,
+    options: EventSubscriberOptions,
+    handler: (payload: EventMap[K], scope: AwilixContainer<RequestCradle>) => Promise<void>,
+  ): void;
+  /** A named background job (queue `<pluginId>.<name>`), optionally on a cron schedule. */
+  job<T extends object = object>(
+    name: string,
+    handler: (data: T, scope: AwilixContainer<RequestCradle>) => Promise<void>,
+    options?: { cron?: string; retryLimit?: number; retryDelaySeconds?: number },
+  ): void;
+}
+
+/** What `boot()` / `shutdown()` get: the assembled container. */
+export interface PluginRuntimeContext<O = unknown> {
+  readonly id: string;
+  readonly options: Readonly<O>;
+  readonly logger: Logger;
+  readonly container: AwilixContainer<CoreCradle>;
+  resolve<K extends keyof CoreCradle>(key: K): CoreCradle[K];
+}
+
+export interface NovumPlugin<O = unknown> {
+  /** kebab-case, unique: `channel-email`, `hello`. */
+  id: string;
+  version: string;
+  /** semver range of @novumdesk/core this plugin works with. */
+  core: string;
+  description?: string;
+  dependsOn?: Record<string, string>;
+  optionalDependsOn?: Record<string, string>;
+  /** Parsed (defaults applied) before `register()`. Also the settings form in the admin UI. */
+  options?: ZodType<O>;
+  entities?: EntitySchema<any, any>[];
+  migrations?: MigrationDefinition[];
+  permissions?: readonly string[];
+  /** Required when `entities` hold personal data: the kernel refuses to start without handlers. */
+  personalData?: PersonalDataHandlers;
+  /** Set on plugins whose entities hold no personal data, so the omission is a decision. */
+  noPersonalData?: true;
+  register?(ctx: PluginContext<O>): void;
+  boot?(ctx: PluginRuntimeContext<O>): Promise<void>;
+  prepareShutdown?(ctx: PluginRuntimeContext<O>): Promise<void>;
+  shutdown?(ctx: PluginRuntimeContext<O>): Promise<void>;
+}
+
+/** A plugin with the operator's raw options: what goes into `config.plugins`. */
+export interface PluginInstance<O = unknown> {
+  plugin: NovumPlugin<O>;
+  rawOptions: unknown;
+}
+
+export interface LoadedPluginInfo {
+  id: string;
+  version: string;
+  description?: string;
+  status: 'registered' | 'booted' | 'stopped' | 'failed';
+  dependsOn: string[];
+  /** true for the core's own modules, which use the same contract. */
+  builtin: boolean;
+}
+
+export type { EntityManager, MikroORM };
