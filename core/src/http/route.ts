@@ -49,8 +49,39 @@ export interface RouteDefinition<
   request?: { params?: P; query?: Q; body?: B };
   /** Status code -> response. The lowest 2xx is the status used for the handler's result. */
   responses: Record<number, RouteResponse>;
-  /** Returns the response body (serialised as JSON), or sets `input.koa.body` itself and returns undefined. */
+  /**
+   * Returns the response body (serialised as JSON), a `reply(status, body)` for a status other
+   * than the lowest declared 2xx, or sets `input.koa.body` itself and returns undefined.
+   */
   handler(input: RouteInput<output<P>, output<Q>, output<B>>): Promise<unknown> | unknown;
+}
+
+/** Routes mounted together under one prefix: `/api/v1`, `/api/p/<pluginId>` or `''` (probes). */
+export interface RouteGroup {
+  prefix: string;
+  routes: RouteDefinition[];
+  /** OpenAPI tag for routes that declare none (a plugin's id, say). */
+  tag?: string;
+}
+
+/**
+ * A handler result with an explicit status (and headers), for routes that answer with more than
+ * one success or error shape, e.g. readiness: 200 or 503 with the same body schema.
+ */
+export class RouteReply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {}
+}
+
+export function reply(
+  status: number,
+  body?: unknown,
+  headers?: Readonly<Record<string, string>>,
+): RouteReply {
+  return new RouteReply(status, body, headers);
 }
 
 /** Identity function that gives the handler typed input from the schemas. */

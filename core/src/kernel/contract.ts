@@ -10,6 +10,7 @@
  */
 import type { AwilixContainer, Resolver } from 'awilix';
 import type { EntityManager, EntitySchema, MikroORM } from '@mikro-orm/postgresql';
+import type { MigrationObject } from '@mikro-orm/core';
 import type { ZodType } from 'zod';
 import type { Logger } from './logger.js';
 import type { ResolvedConfig } from './config/schema.js';
@@ -57,14 +58,11 @@ export interface HookContext {
   signal?: AbortSignal;
 }
 
-/** One migration of one package: `name` is `<pluginId>/Migration<timestamp>_<slug>`. */
-export interface MigrationDefinition {
-  name: string;
-  up(sql: MigrationSql): Promise<void>;
-  down?(sql: MigrationSql): Promise<void>;
-}
-/** Migrations run raw SQL in one transaction per migration. */
-export type MigrationSql = (statement: string) => void;
+/**
+ * One migration of one package, as MikroORM's migrator takes it: `name` is
+ * `<pluginId>/Migration<timestamp>_<slug>`, `class` extends `Migration` from `@mikro-orm/migrations`.
+ */
+export type MigrationDefinition = MigrationObject;
 
 /** How a plugin's stored personal data is exported, erased and restricted (ARCHITECTURE §7). */
 export interface PersonalDataSubject {
@@ -76,9 +74,19 @@ export interface PersonalDataSubject {
 export interface PersonalDataHandlers {
   /** entity name -> the fields holding personal data */
   entities: Record<string, readonly string[]>;
-  export(subject: PersonalDataSubject, scope: AwilixContainer<RequestCradle>): Promise<Record<string, unknown>>;
-  erase(subject: PersonalDataSubject, scope: AwilixContainer<RequestCradle>): Promise<{ erased: number; kept?: string[] }>;
-  restrict?(subject: PersonalDataSubject, restricted: boolean, scope: AwilixContainer<RequestCradle>): Promise<void>;
+  export(
+    subject: PersonalDataSubject,
+    scope: AwilixContainer<RequestCradle>,
+  ): Promise<Record<string, unknown>>;
+  erase(
+    subject: PersonalDataSubject,
+    scope: AwilixContainer<RequestCradle>,
+  ): Promise<{ erased: number; kept?: string[] }>;
+  restrict?(
+    subject: PersonalDataSubject,
+    restricted: boolean,
+    scope: AwilixContainer<RequestCradle>,
+  ): Promise<void>;
 }
 
 export interface EventSubscriberOptions {

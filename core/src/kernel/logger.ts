@@ -27,7 +27,10 @@ export function createLogger(options: { level?: string; pretty?: boolean } = {})
   if (options.pretty) {
     return pino({
       ...config,
-      transport: { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname,service' } },
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, ignore: 'pid,hostname,service' },
+      },
     });
   }
   return pino(config);

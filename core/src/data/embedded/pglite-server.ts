@@ -75,7 +75,7 @@ export class PgliteServer {
     let pending: Buffer[] = [];
     let chain = Promise.resolve();
 
-    socket.on("data", (chunk) => {
+    socket.on('data', (chunk) => {
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
         if (!started) {
@@ -156,8 +156,7 @@ export class PgliteServer {
     this.running = true;
     try {
       for (;;) {
-        const index =
-          this.owner === null ? 0 : this.waiting.findIndex((w) => w.id === this.owner);
+        const index = this.owner === null ? 0 : this.waiting.findIndex((w) => w.id === this.owner);
         if (index < 0 || this.waiting.length === 0) return;
         const [next] = this.waiting.splice(index, 1);
         await next!.run();

@@ -1,0 +1,34 @@
+// The benchmark scenarios. Each compares one NovumDesk request with a baseline route of the bare
+// Koa + pg server (baseline.mjs) measured in the same run, so machine noise cancels out.
+//
+// {
+//   name: 'kebab-case',                 // --only name
+//   description: '…',
+//   scale: true,                        // optional: a large-data scenario, runs only with --scale
+//   seeds: ['tickets-100k'],            // optional: seeds (bench/seed/) to ensure before it runs
+//   baseline: { path: '/plain' },       // '/plain' (tiny JSON) or '/db' (one SELECT 1 via pg Pool)
+//   novumdesk: {
+//     method: 'GET', path: '/healthz', headers: {…}, body: '…' | object,
+//     // optional, runs once before warm-up; may return { path, headers, body } overrides,
+//     // e.g. an Authorization header for a user it created through ctx.hd.
+//     async setup(ctx /* { hd, url, database } */) { return { headers: {} }; },
+//   },
+// }
+//
+// Keep the default set (scale: false) small: each scenario costs warm-up + duration seconds.
+
+/** @type {import('./types.js').Scenario[]} */
+export const scenarios = [
+  {
+    name: 'healthz',
+    description: 'liveness probe vs a bare Koa JSON route',
+    baseline: { path: '/plain' },
+    novumdesk: { method: 'GET', path: '/healthz' },
+  },
+  {
+    name: 'json-route',
+    description: 'a small public JSON route through the full middleware stack',
+    baseline: { path: '/plain' },
+    novumdesk: { method: 'GET', path: '/api/v1/meta' },
+  },
+];

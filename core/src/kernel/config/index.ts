@@ -1,0 +1,8 @@
+export {
+  configSchema,
+  type NovumConfig,
+  type NovumConfigInput,
+  type ResolvedConfig,
+} from './schema.js';
+export { loadConfig, resolveConfig, CONFIG_FILE_NAMES, type LoadConfigOptions } from './load.js';
+export { ENV_KEYS } from './env.js';
