@@ -14,7 +14,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import type { ZodType } from 'zod';
 import type { Logger } from './logger.js';
 import type { ResolvedConfig } from './config/schema.js';
-import type { HookRegistry, PluginHooks } from './hooks/registry.js';
+import type { HookDiagnostics, HookRegistry, PluginHooks } from './hooks/registry.js';
 import type { RouteDefinition } from '../http/route.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { EventBus, EventMap } from '../events/event-bus.js';
@@ -37,7 +37,10 @@ export interface CoreCradle {
   jobs: JobQueue;
   events: EventBus;
   clock: Clock;
+  /** Loaded plugins and core modules with their status (computed on each resolve). */
   plugins: LoadedPluginInfo[];
+  /** Hooks, their taps and per-tap timing, for the diagnostics route. */
+  hookDiagnostics: () => HookDiagnostics[];
 }
 
 /** What a request or job scope adds to the root cradle. */

@@ -102,7 +102,7 @@ export interface CreateHookRegistryOptions {
   logger: Logger;
   /** A tap slower than this is logged at warn; default 100 ms. */
   slowTapMs?: number;
-  /** Hooks of core domain modules, defined with the kernel's own (`kernelHookDefinitions`). */
+  /** Hooks of core domain modules; the kernel's own (`kernelHookDefinitions`) are always defined. */
   definitions?: readonly HookDefinition[];
 }
 
@@ -185,7 +185,8 @@ export function createHookRegistry(options: CreateHookRegistryOptions): HookRegi
     return hook as HookRegistry[K];
   }
 
-  for (const definition of [...kernelHookDefinitions, ...(options.definitions ?? [])]) {
+  // A Set, so a caller that also lists `kernelHookDefinitions` does not define them twice.
+  for (const definition of new Set([...kernelHookDefinitions, ...(options.definitions ?? [])])) {
     define(definition.name, definition.create, definition.info);
   }
 

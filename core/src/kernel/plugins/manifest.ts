@@ -41,7 +41,8 @@ const manifestSchema = z.object({
   optionalDependsOn: z.record(pluginId, range).optional(),
   options: zodSchema.optional(),
   entities: z.array(z.unknown()).optional(),
-  migrations: z.array(z.object({ name: z.string(), up: fn, down: fn.optional() })).optional(),
+  // The migrator checks the rest of a MigrationObject; the loader needs the name for clashes.
+  migrations: z.array(z.looseObject({ name: z.string() })).optional(),
   permissions: z
     .array(z.string().regex(/^[a-z][a-z0-9-]*:[a-z][a-zA-Z0-9-]*$/, 'must look like "area:verb"'))
     .optional(),

@@ -1,0 +1,40 @@
+/**
+ * @novumdesk/core: the public API for operators, plugin authors and embedders.
+ * Anything not exported here is internal and may change without notice.
+ */
+export { createHelpdesk, type CreateHelpdeskOptions, type Helpdesk, type StartOptions } from './kernel/helpdesk.js';
+export type {
+  Actor,
+  CoreCradle,
+  EventSubscriberOptions,
+  HookContext,
+  LoadedPluginInfo,
+  MigrationDefinition,
+  NovumPlugin,
+  PersonalDataHandlers,
+  PersonalDataSubject,
+  PluginContext,
+  PluginInstance,
+  PluginRuntimeContext,
+  RequestCradle,
+} from './kernel/contract.js';
+export { NovumError, isNovumError, errors } from './kernel/errors.js';
+export { createLogger, type Logger } from './kernel/logger.js';
+export type { Clock } from './kernel/clock.js';
+export * from './kernel/config/index.js';
+export * from './kernel/hooks/index.js';
+export * from './kernel/plugins/index.js';
+export * from './http/index.js';
+// Both the hook registry (structurally) and the HTTP layer name it; the HTTP layer's type is the precise one.
+export type { OpenApiDocument } from './http/index.js';
+export { EventBus, type EventMap, type EventEnvelope } from './events/event-bus.js';
+export type { DomainEvent } from './events/domain-event.entity.js';
+export {
+  JobQueue,
+  type JobContext,
+  type JobDefinition,
+  type SendOptions,
+  type DeadLetter,
+  type QueueSummary,
+} from './jobs/job-queue.js';
+export { CORE_VERSION } from './version.js';
