@@ -1,0 +1,7 @@
+import type { PluginEntry } from '../kernel/plugins/index.js';
+
+/**
+ * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
+ * through the plugin contract, after the kernel's own module. Domain issues add theirs here.
+ */
+export const defaultModules: PluginEntry[] = [];
