@@ -43,7 +43,14 @@ export interface HttpAppOptions {
   /** Proxies in front of us when `trustProxy`: `ctx.ip` is the address the outermost one saw. */
   proxyHops?: number;
   /** Serve `/api/v1/openapi.json` and `/api/v1/docs` for all route groups. */
-  openapi?: { title: string; version: string; description?: string; sessionCookieName?: string };
+  openapi?: {
+    title: string;
+    version: string;
+    description?: string;
+    sessionCookieName?: string;
+    /** Last word on the generated document (the kernel runs the `http.openapi` hook here). */
+    transform?: (document: OpenApiDocument) => Promise<OpenApiDocument>;
+  };
   cspDirectives?: CspDirectives;
 }
 
@@ -68,12 +75,16 @@ export function createHttpApp(options: HttpAppOptions): Koa<NovumState> {
   for (const group of groups) mountRoutes(router, group.routes, group.prefix);
   if (options.openapi) {
     const openapi = options.openapi;
-    let document: OpenApiDocument | undefined;
+    let document: Promise<OpenApiDocument> | undefined;
     const metaGroup: RouteGroup = {
       prefix: API_PREFIX,
       tag: 'meta',
       routes: openApiRoutes({
-        document: () => (document ??= buildOpenApiDocument({ ...openapi, routeGroups: groups })),
+        document: () =>
+          (document ??= (async () => {
+            const built = buildOpenApiDocument({ ...openapi, routeGroups: groups });
+            return openapi.transform ? openapi.transform(built) : built;
+          })()),
         specUrl: `${API_PREFIX}/openapi.json`,
       }),
     };

@@ -12,7 +12,8 @@ import { requestState } from './state.js';
 const NONCE_SLOT = 'NOVUMDESK_CSP_NONCE_SLOT';
 
 export function openApiRoutes(options: {
-  document: () => OpenApiDocument;
+  /** Built once (including plugins' `http.openapi` taps) and cached by the caller. */
+  document: () => Promise<OpenApiDocument>;
   /** Absolute path of the JSON document, linked from the page. */
   specUrl: string;
 }): RouteDefinition[] {
@@ -44,8 +45,8 @@ export function openApiRoutes(options: {
           contentType: 'text/html; charset=utf-8',
         },
       },
-      handler: ({ koa }) => {
-        page ??= renderDocsPage(options.document(), {
+      handler: async ({ koa }) => {
+        page ??= renderDocsPage(await options.document(), {
           nonce: NONCE_SLOT,
           specUrl: options.specUrl,
         });

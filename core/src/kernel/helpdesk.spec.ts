@@ -45,6 +45,7 @@ const greeter = definePlugin({
   migrations: [{ name: 'greeter/Migration1_init', class: GreetingMigration }],
   noPersonalData: true,
   register(ctx) {
+    ctx.hooks.tap('http.openapi', (document) => ({ ...document, 'x-greeter': ctx.options.greeting }));
     ctx.route(
       defineRoute({
         method: 'post',
@@ -103,6 +104,7 @@ describe('createHelpdesk', () => {
     });
     const doc = (await (await t.request('/api/v1/openapi.json')).json()) as { openapi: string; paths: object };
     expect(doc.openapi).toBe('3.1.0');
+    expect(doc).toHaveProperty('x-greeter', 'Hi'); // a plugin's http.openapi tap
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/healthz', '/api/v1/meta', '/api/p/greeter/greetings']),
     );

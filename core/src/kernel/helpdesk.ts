@@ -140,7 +140,15 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     routeGroups: routeGroups(host, resolved, () => readiness(database, orm)),
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustProxy,
-    openapi: { title: 'NovumDesk API', version: CORE_VERSION },
+    openapi: {
+      title: 'NovumDesk API',
+      version: CORE_VERSION,
+      // The hook types the document structurally (the kernel does not depend on zod-openapi).
+      transform: async (document) =>
+        (await hookHost.hooks['http.openapi'].promise(document as unknown as Record<string, unknown>, {
+          basePath: API_PREFIX,
+        })) as unknown as typeof document,
+    },
   }) as unknown as Koa;
 
   let server: HttpServer | null = null;

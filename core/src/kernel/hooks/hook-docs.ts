@@ -37,19 +37,22 @@ export function renderHookDocs(source: HookDocsSource): string {
     '',
     '## Kinds',
     '',
-    '| kind | meaning |',
-    '|---|---|',
-    ...(Object.keys(KIND_MEANING) as HookKind[]).map(
-      (kind) => `| ${kind} | ${KIND_MEANING[kind]} |`,
+    ...table(
+      ['kind', 'meaning'],
+      (Object.keys(KIND_MEANING) as HookKind[]).map((kind) => [kind, KIND_MEANING[kind]]),
     ),
     '',
     '## Index',
     '',
-    '| hook | kind | tapable class | defined by | since |',
-    '|---|---|---|---|---|',
-    ...descriptors.map(
-      (d) =>
-        `| [\`${d.name}\`](#${anchor(d.name)}) | ${d.kind} | \`${d.tapable}\` | ${d.definedBy} | ${d.since} |`,
+    ...table(
+      ['hook', 'kind', 'tapable class', 'defined by', 'since'],
+      descriptors.map((d) => [
+        `[\`${d.name}\`](#${anchor(d.name)})`,
+        d.kind,
+        `\`${d.tapable}\``,
+        d.definedBy,
+        d.since,
+      ]),
     ),
     '',
   ];
@@ -70,6 +73,16 @@ function renderHook(d: HookDescriptor): string[] {
     d.description,
     '',
   ];
+}
+
+/** Columns padded the way Prettier formats Markdown tables, so `prettier --check` accepts the file. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(3, title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 
 /** GitHub's heading anchor for a heading that is only an inline-code hook name. */

@@ -14,8 +14,10 @@ interface Receipt {
   id: string;
 }
 
-// The way a plugin declares its hooks (from '@novumdesk/core' in a plugin package).
-declare module './index.js' {
+// How a module declares its hooks. A plugin package augments '@novumdesk/core'; inside core,
+// augment the declaring module: TypeScript can fork an interface augmented both directly and
+// through a re-export in one program (microsoft/TypeScript#46617).
+declare module './registry.js' {
   interface HookRegistry {
     'note.beforeSave': AsyncSeriesWaterfallHook<[Note, Ctx], Note>;
     'note.send': HookMap<AsyncSeriesBailHook<[Note, Ctx], Receipt | undefined>>;

@@ -26,7 +26,7 @@ declare module './registry.js' {
 }
 
 const ctx: Ctx = { requestId: 'req-1' };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const specModule = { id: 'spec', builtin: true };
 

@@ -7,6 +7,10 @@
  *   declare module '@novumdesk/core' {
  *     interface HookRegistry { 'channel-email:threadMatched': AsyncSeriesBailHook<[Msg, HookContext], Thread | undefined> }
  *   }
+ *
+ * Core modules augment this file (`declare module '../kernel/hooks/registry.js'`) instead:
+ * TypeScript can fork an interface that one program augments both directly and through a
+ * re-export (microsoft/TypeScript#46617), and the package entry is only a re-export.
  */
 import type {
   AsyncParallelHook,
@@ -45,7 +49,7 @@ export interface HookRegistry {
 
 /** Hooks that are a `HookMap` (dispatch per key): tapped with `tapFor`. */
 export type KeyedHookName = {
-  [K in keyof HookRegistry]: HookRegistry[K] extends HookMap<unknown> ? K : never;
+  [K in keyof HookRegistry]: HookRegistry[K] extends HookMap<infer _Hook> ? K : never;
 }[keyof HookRegistry];
 
 /** Hooks tapped directly with `tap`. */

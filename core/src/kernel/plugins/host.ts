@@ -41,6 +41,8 @@ export class PluginHost {
   private readonly loggers = new Map<string, Logger>();
   private readonly collector = new DeclarationCollector();
   private readonly ledger: ContainerKeyLedger;
+  /** Booted plugins in boot order: each gets both stop phases, even if the first one fails. */
+  private readonly booted: ResolvedPlugin[] = [];
   private registerState: 'not started' | 'failed' | 'done' = 'not started';
   private stopping = false;
   private bootRun: Promise<void> | undefined;
@@ -155,6 +157,7 @@ export class PluginHost {
         throw this.failure(resolved.id, 'boot', error);
       }
       this.statuses.set(resolved.id, 'booted');
+      this.booted.push(resolved);
     }
     this.options.logger.info(
       {
@@ -170,15 +173,14 @@ export class PluginHost {
     this.stopping = true;
     // A boot still in flight finishes its current plugin first, so that plugin is stopped too.
     await this.bootRun?.catch(() => undefined);
-    const booted = this.options.plugins.filter(
-      (resolved) => this.statuses.get(resolved.id) === 'booted',
-    );
-    for (const resolved of [...booted].reverse()) {
+    for (const resolved of [...this.booted].reverse()) {
       try {
         await this.withStopTimeout(resolved.id, phase, () =>
           callStop(resolved.plugin, phase, this.runtimeContext(resolved)),
         );
-        if (phase === 'shutdown') this.statuses.set(resolved.id, 'stopped');
+        if (phase === 'shutdown' && this.statuses.get(resolved.id) === 'booted') {
+          this.statuses.set(resolved.id, 'stopped');
+        }
       } catch (error) {
         this.statuses.set(resolved.id, 'failed');
         this.loggerFor(resolved.id).error(
