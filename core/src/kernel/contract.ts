@@ -17,7 +17,7 @@ import type { ResolvedConfig } from './config/schema.js';
 import type { HookDiagnostics, HookRegistry, PluginHooks } from './hooks/registry.js';
 import type { RouteDefinition } from '../http/route.js';
 import type { JobQueue } from '../jobs/job-queue.js';
-import type { EventBus, EventMap } from '../events/event-bus.js';
+import type { EventBus, EventEnvelope, EventMap } from '../events/event-bus.js';
 import type { Clock } from './clock.js';
 
 /** Who is acting: filled by the auth layer (identity issue); `null` for anonymous requests. */
@@ -112,7 +112,7 @@ export interface PluginContext<O = unknown> {
   on<K extends keyof EventMap>(
     event: K,
     options: EventSubscriberOptions,
-    handler: (payload: EventMap[K], scope: AwilixContainer<RequestCradle>) => Promise<void>,
+    handler: (event: EventEnvelope<EventMap[K]>, scope: AwilixContainer<RequestCradle>) => Promise<void>,
   ): void;
   /** A named background job (queue `<pluginId>.<name>`), optionally on a cron schedule. */
   job<T extends object = object>(

@@ -230,3 +230,40 @@ describe('start-up and shutdown', () => {
     );
   }, 60_000);
 });
+
+describe('embedded mode on disk', () => {
+  it('keeps its data across a stop and a start, and migrates itself on first start', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'novumdesk-embedded-'));
+    const open = () =>
+      createHelpdesk({
+        config: { port: 0, dataDir, log: { level: 'silent' } },
+        plugins: [greeter({})],
+      });
+    try {
+      const first = await open();
+      expect(first.config.mode).toBe('embedded');
+      expect(await first.pendingMigrations()).not.toHaveLength(0);
+      await first.start();
+      const created = await fetch(`${first.url}/api/p/greeter/greetings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Grace' }),
+      });
+      expect(created.status).toBe(201);
+      await first.stop();
+
+      const second = await open();
+      expect(await second.pendingMigrations()).toEqual([]);
+      await second.start({ listen: false });
+      const scope = second.createScope();
+      expect(await scope.cradle.em.count(GreetingSchema, { name: 'Grace' })).toBe(1);
+      await scope.dispose();
+      await second.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
