@@ -11,10 +11,14 @@ const built = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs')]
 });
 if (built.status !== 0) process.exit(built.status ?? 1);
 
-const child = spawn(process.execPath, [path.join(root, 'core/bin/novumdesk.js'), 'start', ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const child = spawn(
+  process.execPath,
+  [path.join(root, 'core/bin/novumdesk.js'), 'start', ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 // Forward stop signals so the helpdesk shuts down gracefully (drains HTTP, stops workers).
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

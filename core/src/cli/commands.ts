@@ -51,7 +51,8 @@ export async function start(options: GlobalOptions): Promise<void> {
     await hd.stop().catch(() => undefined);
     throw error;
   }
-  const where = hd.config.mode === 'embedded' ? `embedded database in ${hd.config.dataDir}` : 'PostgreSQL';
+  const where =
+    hd.config.mode === 'embedded' ? `embedded database in ${hd.config.dataDir}` : 'PostgreSQL';
   process.stdout.write(
     [
       '',
@@ -93,7 +94,10 @@ export async function migrate(options: GlobalOptions): Promise<void> {
 }
 
 export async function plugins(options: GlobalOptions): Promise<void> {
-  const config = await loadConfig({ env: process.env, ...(options.config ? { file: options.config } : {}) });
+  const config = await loadConfig({
+    env: process.env,
+    ...(options.config ? { file: options.config } : {}),
+  });
   const resolved = resolvePlugins(config.plugins, {
     coreVersion: CORE_VERSION,
     builtin: [coreModule, ...defaultModules],
@@ -108,9 +112,16 @@ export async function plugins(options: GlobalOptions): Promise<void> {
   const header = ['ID', 'VERSION', 'KIND', 'DEPENDS ON', 'DESCRIPTION'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const row of [header, ...rows]) {
-    process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
+    process.stdout.write(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   }
-  process.stdout.write(`\n${resolved.length} loaded; configuration valid (${config.configFile ?? 'no config file, defaults'})\n`);
+  process.stdout.write(
+    `\n${resolved.length} loaded; configuration valid (${config.configFile ?? 'no config file, defaults'})\n`,
+  );
 }
 
 /** Checks config, database, migrations and the port; exit code 1 when anything fails. */
@@ -127,7 +138,8 @@ export async function doctor(options: GlobalOptions): Promise<boolean> {
     ok(`database reachable; ${hd.plugins().length} modules and plugins registered`);
     const pending = await hd.pendingMigrations();
     if (pending.length === 0) ok('migrations applied');
-    else if (hd.config.mode === 'embedded') ok(`${pending.length} migration(s) pending; start applies them`);
+    else if (hd.config.mode === 'embedded')
+      ok(`${pending.length} migration(s) pending; start applies them`);
     else fail(`${pending.length} migration(s) pending: run "novumdesk migrate"`);
     const free = await portIsFree(hd.config.port, hd.config.host);
     if (free) ok(`port ${hd.config.port} on ${hd.config.host} is free`);

@@ -8,7 +8,10 @@ const program = new Command()
   .name('novumdesk')
   .description('NovumDesk helpdesk server')
   .version(CORE_VERSION)
-  .option('-c, --config <file>', 'configuration file (default: novumdesk.config.{ts,js,json} in this directory)')
+  .option(
+    '-c, --config <file>',
+    'configuration file (default: novumdesk.config.{ts,js,json} in this directory)',
+  )
   .option('--verbose', 'print stack traces on failure')
   .showHelpAfterError();
 
@@ -28,11 +31,15 @@ const run =
 
 program
   .command('start')
-  .description('Run the helpdesk: HTTP API, admin UI and (by default) job workers. Embedded mode migrates itself.')
+  .description(
+    'Run the helpdesk: HTTP API, admin UI and (by default) job workers. Embedded mode migrates itself.',
+  )
   .action(run(commands.start));
 program
   .command('migrate')
-  .description('Apply pending migrations of the core and every configured plugin, in dependency order')
+  .description(
+    'Apply pending migrations of the core and every configured plugin, in dependency order',
+  )
   .action(run(commands.migrate, true));
 program
   .command('worker')
@@ -40,7 +47,9 @@ program
   .action(run(commands.worker));
 program
   .command('plugins')
-  .description('List the core modules and plugins this configuration loads, with versions and dependencies')
+  .description(
+    'List the core modules and plugins this configuration loads, with versions and dependencies',
+  )
   .action(run(commands.plugins, true));
 program
   .command('doctor')

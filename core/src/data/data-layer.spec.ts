@@ -44,6 +44,12 @@ beforeAll(async () => {
       },
     });
     jobs.define({
+      name: 'test.nightly',
+      owner: 'test',
+      cron: '0 3 * * *',
+      handler: async () => undefined,
+    });
+    jobs.define({
       name: 'event.test.probeCreated',
       owner: 'test',
       handler: async (envelope) => void seen.push({ queue: 'event', data: envelope, attempt: 0 }),
@@ -113,6 +119,17 @@ describe('jobs', () => {
     expect(await fx.jobs.retryDeadLetters('test.doomed')).toBe(1);
     expect(await fx.jobs.deadLetters('test.doomed')).toHaveLength(0);
   }, 30_000);
+});
+
+describe('scheduled jobs', () => {
+  it('registers a cron schedule in the database, so any worker node runs it', async () => {
+    const { rows } = await fx.db.pool.query(
+      `select name, cron, timezone from pgboss.schedule where name = 'test.nightly'`,
+    );
+    expect(rows).toEqual([{ name: 'test.nightly', cron: '0 3 * * *', timezone: 'UTC' }]);
+    const summary = await fx.jobs.summary();
+    expect(summary.find((q) => q.name === 'test.nightly')).toMatchObject({ cron: '0 3 * * *' });
+  });
 });
 
 describe('one database, two clients (ORM + job queue)', () => {

@@ -112,7 +112,10 @@ export interface PluginContext<O = unknown> {
   on<K extends keyof EventMap>(
     event: K,
     options: EventSubscriberOptions,
-    handler: (event: EventEnvelope<EventMap[K]>, scope: AwilixContainer<RequestCradle>) => Promise<void>,
+    handler: (
+      event: EventEnvelope<EventMap[K]>,
+      scope: AwilixContainer<RequestCradle>,
+    ) => Promise<void>,
   ): void;
   /** A named background job (queue `<pluginId>.<name>`), optionally on a cron schedule. */
   job<T extends object = object>(

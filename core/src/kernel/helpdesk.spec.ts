@@ -19,7 +19,10 @@ interface Greeting {
 const GreetingSchema = new EntitySchema<Greeting>({
   name: 'Greeting',
   tableName: 'greeter_greeting',
-  properties: { id: { type: 'integer', primary: true, autoincrement: true }, name: { type: 'text' } },
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    name: { type: 'text' },
+  },
 });
 class GreetingMigration extends Migration {
   override up(): void {
@@ -45,7 +48,10 @@ const greeter = definePlugin({
   migrations: [{ name: 'greeter/Migration1_init', class: GreetingMigration }],
   noPersonalData: true,
   register(ctx) {
-    ctx.hooks.tap('http.openapi', (document) => ({ ...document, 'x-greeter': ctx.options.greeting }));
+    ctx.hooks.tap('http.openapi', (document) => ({
+      ...document,
+      'x-greeter': ctx.options.greeting,
+    }));
     ctx.route(
       defineRoute({
         method: 'post',
@@ -54,7 +60,9 @@ const greeter = definePlugin({
         summary: 'Greet someone',
         access: 'public',
         request: { body: z.object({ name: z.string().min(1).max(50) }) },
-        responses: { 201: { description: 'Greeted', schema: z.object({ id: z.number(), text: z.string() }) } },
+        responses: {
+          201: { description: 'Greeted', schema: z.object({ id: z.number(), text: z.string() }) },
+        },
         async handler({ body, scope }) {
           const { em, events, requestId } = scope.cradle;
           const greeting = em.create(GreetingSchema, { name: body.name });
@@ -68,7 +76,9 @@ const greeter = definePlugin({
       }),
     );
     ctx.on('greeter.greeted', { name: 'remember' }, async (envelope, scope) => {
-      const greeting = await scope.cradle.em.findOneOrFail(GreetingSchema, { id: envelope.payload.id });
+      const greeting = await scope.cradle.em.findOneOrFail(GreetingSchema, {
+        id: envelope.payload.id,
+      });
       received.push({ name: greeting.name, requestId: scope.cradle.requestId });
     });
   },
@@ -102,7 +112,10 @@ describe('createHelpdesk', () => {
       status: 'ready',
       checks: { database: { ok: true }, migrations: { ok: true, pending: [] } },
     });
-    const doc = (await (await t.request('/api/v1/openapi.json')).json()) as { openapi: string; paths: object };
+    const doc = (await (await t.request('/api/v1/openapi.json')).json()) as {
+      openapi: string;
+      paths: object;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc).toHaveProperty('x-greeter', 'Hi'); // a plugin's http.openapi tap
     expect(Object.keys(doc.paths)).toEqual(
@@ -169,7 +182,12 @@ describe('start-up and shutdown', () => {
     if (!db) return; // no PostgreSQL here: covered in the server-mode run
     try {
       const hd = await createHelpdesk({
-        config: { port: 0, secret: TEST_SECRET, database: { url: db.url! }, log: { level: 'silent' } },
+        config: {
+          port: 0,
+          secret: TEST_SECRET,
+          database: { url: db.url! },
+          log: { level: 'silent' },
+        },
       });
       await expect(hd.start()).rejects.toThrow(/pending migration.*novumdesk migrate/);
       await hd.stop();

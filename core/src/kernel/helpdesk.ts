@@ -18,7 +18,12 @@ import { systemClock, type Clock } from './clock.js';
 import { NovumError } from './errors.js';
 import { createRootContainer, createScope } from './container.js';
 import { createHookRegistry, kernelHookDefinitions, type HookRegistry } from './hooks/index.js';
-import { PluginHost, resolvePlugins, type PluginEntry, type ResolvedPlugin } from './plugins/index.js';
+import {
+  PluginHost,
+  resolvePlugins,
+  type PluginEntry,
+  type ResolvedPlugin,
+} from './plugins/index.js';
 import { openDatabase, type Database } from '../data/connection.js';
 import { createOrm } from '../data/orm.js';
 import { applyMigrations, collectMigrations, pendingMigrations } from '../data/migrations.js';
@@ -69,7 +74,9 @@ export interface Helpdesk {
   readonly url: string | null;
   plugins(): LoadedPluginInfo[];
   pendingMigrations(): Promise<string[]>;
-  migrate(onProgress?: (p: { name: string; index: number; total: number }) => void): Promise<string[]>;
+  migrate(
+    onProgress?: (p: { name: string; index: number; total: number }) => void,
+  ): Promise<string[]>;
   start(options?: StartOptions): Promise<void>;
   stop(reason?: string): Promise<void>;
   /** A scope like a request's, for scripts and tests: dispose it when done. */
@@ -145,9 +152,12 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
       version: CORE_VERSION,
       // The hook types the document structurally (the kernel does not depend on zod-openapi).
       transform: async (document) =>
-        (await hookHost.hooks['http.openapi'].promise(document as unknown as Record<string, unknown>, {
-          basePath: API_PREFIX,
-        })) as unknown as typeof document,
+        (await hookHost.hooks['http.openapi'].promise(
+          document as unknown as Record<string, unknown>,
+          {
+            basePath: API_PREFIX,
+          },
+        )) as unknown as typeof document,
     },
   }) as unknown as Koa;
 
@@ -181,7 +191,9 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
           server = createHttpServer(app.callback(), config.tls ? { tls: config.tls } : {});
           const address = await listen(server, config.port, config.host);
           const scheme = config.tls ? 'https' : 'http';
-          const shownHost = address.address.includes(':') ? `[${address.address}]` : address.address;
+          const shownHost = address.address.includes(':')
+            ? `[${address.address}]`
+            : address.address;
           url = `${scheme}://${shownHost}:${address.port}`;
         }
       })();
@@ -223,7 +235,11 @@ async function connect(config: ResolvedConfig, inMemory: boolean): Promise<Datab
 }
 
 /** Server mode refuses an unmigrated database unless autoMigrate; embedded migrates itself. */
-async function ensureMigrated(config: ResolvedConfig, orm: MikroORM, logger: Logger): Promise<void> {
+async function ensureMigrated(
+  config: ResolvedConfig,
+  orm: MikroORM,
+  logger: Logger,
+): Promise<void> {
   const pending = await pendingMigrations(orm);
   if (pending.length === 0) return;
   const autoMigrate = config.database.autoMigrate ?? config.mode === 'embedded';
@@ -245,7 +261,10 @@ function wireDeclarations(
   bus: EventBus,
   container: AwilixContainer<CoreCradle>,
 ): void {
-  const inScope = async (requestId: string, run: (scope: AwilixContainer<RequestCradle>) => Promise<void>) => {
+  const inScope = async (
+    requestId: string,
+    run: (scope: AwilixContainer<RequestCradle>) => Promise<void>,
+  ) => {
     const scope = createScope(container, { requestId });
     try {
       await run(scope);
@@ -269,7 +288,9 @@ function wireDeclarations(
       name: declared.queue,
       owner: declared.pluginId,
       ...(declared.options.cron ? { cron: declared.options.cron } : {}),
-      ...(declared.options.retryLimit !== undefined ? { retryLimit: declared.options.retryLimit } : {}),
+      ...(declared.options.retryLimit !== undefined
+        ? { retryLimit: declared.options.retryLimit }
+        : {}),
       ...(declared.options.retryDelaySeconds !== undefined
         ? { retryDelaySeconds: declared.options.retryDelaySeconds }
         : {}),
@@ -286,14 +307,20 @@ function routeGroups(
 ): RouteGroup[] {
   const builtin = new Set(resolved.filter((p) => p.builtin).map((p) => p.id));
   const groups: RouteGroup[] = [
-    { prefix: '', tag: 'health', routes: healthRoutes({ version: CORE_VERSION, readiness: readinessCheck }) },
+    {
+      prefix: '',
+      tag: 'health',
+      routes: healthRoutes({ version: CORE_VERSION, readiness: readinessCheck }),
+    },
     {
       prefix: API_PREFIX,
       routes: host.declarations.routes.filter((r) => builtin.has(r.pluginId)).map((r) => r.route),
     },
   ];
   for (const plugin of resolved.filter((p) => !p.builtin)) {
-    const routes = host.declarations.routes.filter((r) => r.pluginId === plugin.id).map((r) => r.route);
+    const routes = host.declarations.routes
+      .filter((r) => r.pluginId === plugin.id)
+      .map((r) => r.route);
     if (routes.length) groups.push({ prefix: pluginPrefix(plugin.id), tag: plugin.id, routes });
   }
   return groups;
@@ -309,5 +336,8 @@ async function readiness(database: Database, orm: MikroORM): Promise<ReadinessCh
     databaseCheck = { ok: false, error: 'unreachable' };
   }
   const pending = databaseCheck.ok ? await pendingMigrations(orm).catch(() => ['(unknown)']) : [];
-  return { database: databaseCheck, migrations: { ok: databaseCheck.ok && pending.length === 0, pending } };
+  return {
+    database: databaseCheck,
+    migrations: { ok: databaseCheck.ok && pending.length === 0, pending },
+  };
 }

@@ -134,7 +134,10 @@ export function systemRoutes(): RouteDefinition[] {
         body: z.object({ ids: z.array(z.uuid()).max(1000).optional() }),
       },
       responses: {
-        200: { description: 'How many were moved', schema: z.object({ retried: z.number().int() }) },
+        200: {
+          description: 'How many were moved',
+          schema: z.object({ retried: z.number().int() }),
+        },
         404: { description: 'No such queue' },
       },
       handler: async ({ scope, params, body }) => ({

@@ -32,10 +32,7 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
   const logLines = options.logLines;
   const logger =
     options.logger ??
-    pino(
-      { level: logLines ? 'debug' : 'silent' },
-      logLines ? lineCollector(logLines) : undefined,
-    );
+    pino({ level: logLines ? 'debug' : 'silent' }, logLines ? lineCollector(logLines) : undefined);
   let hd: Helpdesk;
   try {
     hd = await createHelpdesk({
@@ -46,7 +43,10 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
         port: 0,
         secret: TEST_SECRET,
         ...options.config,
-        database: { ...(database.url ? { url: database.url, autoMigrate: true } : {}), ...options.config?.database },
+        database: {
+          ...(database.url ? { url: database.url, autoMigrate: true } : {}),
+          ...options.config?.database,
+        },
         jobs: { pollIntervalSeconds: 0.5, ...options.config?.jobs },
       },
     });
