@@ -5,7 +5,8 @@
  *
  * Set NOVUMDESK_E2E_SCREENSHOTS=<dir> to save screenshots of the pages it visits.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -139,6 +140,8 @@ function apiRoutes(): RouteDefinition[] {
 describe('admin UI in Chromium', () => {
   let h: AdminHarness;
   let browser: Browser;
+  /** Served as plugin e2e-missing: empty at first, so its panel fails until the bundle appears. */
+  const lateDir = mkdtempSync(path.join(os.tmpdir(), 'novumdesk-e2e-late-'));
   /** Uncaught errors and CSP violations: there must be none. */
   const pageErrors: string[] = [];
 
@@ -173,7 +176,7 @@ describe('admin UI in Chromium', () => {
           ? { kind: 'user', id: 'admin', permissions: ['system:read'] }
           : null,
       openapi: { title: 'NovumDesk', version: '9.8.7-e2e' },
-      pluginAssets: { 'e2e-demo': FIXTURE_DIR, 'e2e-missing': path.join(FIXTURE_DIR, 'absent') },
+      pluginAssets: { 'e2e-demo': FIXTURE_DIR, 'e2e-missing': lateDir },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     if (SCREENSHOTS) mkdirSync(SCREENSHOTS, { recursive: true });
@@ -182,6 +185,7 @@ describe('admin UI in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await h?.stop();
+    rmSync(lateDir, { recursive: true, force: true });
   });
 
   async function open(context: BrowserContext, urlPath: string): Promise<Page> {
@@ -245,6 +249,15 @@ describe('admin UI in Chromium', () => {
     expect(await page.getByRole('region', { name: 'Hello widget' }).count()).toBe(1);
     await screenshot(page, 'dashboard');
 
+    // "Try again" really retries: once the bundle exists, the failed panel loads in place.
+    writeFileSync(
+      path.join(lateDir, 'nope.js'),
+      "import { h } from 'vue';\nexport default { setup: () => () => h('p', 'late bundle loaded') };\n",
+    );
+    await missing.getByRole('button', { name: 'Try again' }).click();
+    await missing.getByText('late bundle loaded').waitFor();
+    expect(await hello.getByText('Hello from e2e-demo').isVisible()).toBe(true);
+
     // One Vue: exactly one loaded script is the Vue runtime (it sets the __VUE__ flag) and it
     // is the one the import map names.
     const bodies = await Promise.all(scripts);
@@ -287,6 +300,7 @@ describe('admin UI in Chromium', () => {
     const plugins = page.getByRole('region', { name: 'Plugins' });
     await plugins.getByText('Sign in required').waitFor();
     expect(await plugins.getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'system-signed-out');
     expect(pageErrors).toEqual([]);
     await context.close();
   });

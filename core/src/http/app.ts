@@ -17,7 +17,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { openApiRoutes } from './openapi.routes.js';
 import { requestIdMiddleware } from './request-id.js';
 import type { RouteGroup } from './route.js';
-import { mountRoutes } from './router.js';
+import { mountRoutes, type RunHandler } from './router.js';
 import { scopeMiddleware, type Authenticate, type CreateScope } from './scope.js';
 import { securityHeadersMiddleware, type CspDirectives } from './security-headers.js';
 import type { NovumState } from './state.js';
@@ -52,6 +52,13 @@ export interface HttpAppOptions {
     transform?: (document: OpenApiDocument) => Promise<OpenApiDocument>;
   };
   cspDirectives?: CspDirectives;
+  /**
+   * Middleware that answers before authentication and the request scope (static files such as
+   * the admin UI): they get request ids, security headers and problem+json, nothing more.
+   */
+  beforeScope?: readonly Koa.Middleware<NovumState>[];
+  /** Wraps every route handler call (the kernel passes tenancy's workspace transaction). */
+  runHandler?: RunHandler;
 }
 
 export function createHttpApp(options: HttpAppOptions): Koa<NovumState> {
@@ -72,7 +79,8 @@ export function createHttpApp(options: HttpAppOptions): Koa<NovumState> {
 
   const router = new Router<NovumState>();
   const groups = [...(options.routeGroups ?? [])];
-  for (const group of groups) mountRoutes(router, group.routes, group.prefix);
+  const mount = options.runHandler ? { runHandler: options.runHandler } : {};
+  for (const group of groups) mountRoutes(router, group.routes, group.prefix, mount);
   if (options.openapi) {
     const openapi = options.openapi;
     let document: Promise<OpenApiDocument> | undefined;
@@ -89,13 +97,14 @@ export function createHttpApp(options: HttpAppOptions): Koa<NovumState> {
       }),
     };
     groups.push(metaGroup);
-    mountRoutes(router, metaGroup.routes, metaGroup.prefix);
+    mountRoutes(router, metaGroup.routes, metaGroup.prefix, mount);
   }
 
   app.use(requestIdMiddleware(options.logger));
   app.use(accessLogMiddleware());
   app.use(securityHeadersMiddleware({ cspDirectives: options.cspDirectives }));
   app.use(problemMiddleware());
+  for (const middleware of options.beforeScope ?? []) app.use(middleware);
   app.use(scopeMiddleware(options));
   app.use(jsonBodyMiddleware(options.bodyLimit ?? DEFAULT_BODY_LIMIT));
   app.use(router.routes());

@@ -150,12 +150,36 @@ export interface NovumPlugin<O = unknown> {
   permissions?: readonly string[];
   /** Required when `entities` hold personal data: the kernel refuses to start without handlers. */
   personalData?: PersonalDataHandlers;
+  /** Panels for the admin UI; the kernel fails start-up if a declared entry file is missing. */
+  admin?: AdminContribution;
   /** Set on plugins whose entities hold no personal data, so the omission is a decision. */
   noPersonalData?: true;
   register?(ctx: PluginContext<O>): void;
   boot?(ctx: PluginRuntimeContext<O>): Promise<void>;
   prepareShutdown?(ctx: PluginRuntimeContext<O>): Promise<void>;
   shutdown?(ctx: PluginRuntimeContext<O>): Promise<void>;
+}
+
+/** A panel a plugin contributes to the admin UI, mounted at run time into a named slot. */
+export interface AdminPanelDeclaration {
+  /** Unique within the plugin. */
+  id: string;
+  /** `dashboard.widgets`, `ticket.details.sidebar`, `nav.main`, … (admin-ui/src/sdk/slots.ts). */
+  slot: string;
+  title: string;
+  /** The built ES module, relative to `admin.assetsDir`. */
+  entry: string;
+  /** The module export holding the component; `default` when absent. */
+  exportName?: string;
+  order?: number;
+  /** Permissions the user needs to see the panel. */
+  requires?: readonly string[];
+}
+
+export interface AdminContribution {
+  /** Absolute path of the directory with the plugin's built admin bundle (Vite library mode). */
+  assetsDir: string;
+  panels: readonly AdminPanelDeclaration[];
 }
 
 /** A plugin with the operator's raw options: what goes into `config.plugins`. */

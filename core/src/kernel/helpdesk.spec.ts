@@ -285,3 +285,50 @@ describe('embedded mode on disk', () => {
     }
   }, 60_000);
 });
+
+describe('admin UI extensions', () => {
+  const fixtures = new URL('../admin-host/fixtures/e2e-plugin/', import.meta.url).pathname;
+  const withPanels = (entry: string) =>
+    definePlugin({
+      id: 'widgets',
+      version: '1.0.0',
+      core: '^0.1.0',
+      admin: {
+        assetsDir: fixtures,
+        panels: [
+          { id: 'hello', slot: 'dashboard.widgets', title: 'Hello', entry },
+          { id: 'secret', slot: 'dashboard.widgets', title: 'Ops', entry, requires: ['system:manage'] },
+        ],
+      },
+    });
+
+  it('lists panels the caller may see, with URLs the server serves', async () => {
+    const t = await createTestHelpdesk({
+      plugins: [withPanels('widgets.js')({})],
+      authenticate: async (ctx) =>
+        ctx.get('x-test-user') ? { kind: 'user', id: 'u', permissions: ctx.get('x-test-user').split(',') } : null,
+    });
+    try {
+      expect((await t.request('/api/v1/admin/extensions')).status).toBe(401);
+      const agent = (await (
+        await t.request('/api/v1/admin/extensions', { headers: { 'x-test-user': 'tickets:read' } })
+      ).json()) as { panels: { id: string; entry: string }[] };
+      expect(agent.panels.map((p) => p.id)).toEqual(['hello']);
+      const bundle = await t.request(agent.panels[0]!.entry);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+      const ops = (await (
+        await t.request('/api/v1/admin/extensions', { headers: { 'x-test-user': 'system:manage' } })
+      ).json()) as { panels: { id: string }[] };
+      expect(ops.panels.map((p) => p.id)).toEqual(['hello', 'secret']);
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('refuses to start when a declared panel bundle is missing', async () => {
+    await expect(createTestHelpdesk({ plugins: [withPanels('not-built.js')({})] })).rejects.toThrow(
+      /plugin "widgets" declares admin panel "hello" but its bundle .* is missing/,
+    );
+  });
+});

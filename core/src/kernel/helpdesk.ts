@@ -37,6 +37,9 @@ import type { RouteGroup } from '../http/route.js';
 import { healthRoutes, type ReadinessChecks } from '../http/health.routes.js';
 import { createHttpServer, listen, close, type HttpServer } from '../http/server.js';
 import { coreModule } from '../system/core.module.js';
+import { adminAssetDirs, adminExtensionRoutes } from '../system/admin-extensions.js';
+import { adminUiMiddleware } from '../admin-host/index.js';
+import { inWorkspaceScope, jobWorkspaceId, runInActorWorkspace } from '../tenancy/index.js';
 import { CORE_VERSION } from '../version.js';
 
 export interface CreateHelpdeskOptions {
@@ -56,6 +59,8 @@ export interface CreateHelpdeskOptions {
   clock?: Clock;
   /** Embedded mode only: keep the database in memory (tests). */
   inMemory?: boolean;
+  /** Serve the admin UI at /admin (default). `redirectRoot: false` leaves `/` to an embedding host. */
+  adminUi?: false | { redirectRoot?: boolean };
 }
 
 export interface StartOptions {
@@ -98,6 +103,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     builtin: [coreModule, ...(options.modules ?? [])],
   });
 
+  const pluginAssets = adminAssetDirs(resolved.map((p) => p.plugin));
   const container = createRootContainer();
   const bus = new EventBus(clock);
   const host = new PluginHost({ plugins: resolved, container, hooks: hookHost, logger });
@@ -142,6 +148,16 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
 
   const app = createHttpApp({
     logger,
+    beforeScope:
+      options.adminUi === false
+        ? []
+        : [
+            adminUiMiddleware({
+              logger,
+              pluginAssets,
+              redirectRoot: options.adminUi?.redirectRoot ?? true,
+            }),
+          ],
     createScope: (_ctx, init) => createScope(container, init),
     ...(options.authenticate ? { authenticate: options.authenticate } : {}),
     routeGroups: routeGroups(host, resolved, () => readiness(database, orm)),
@@ -159,6 +175,8 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
           },
         )) as unknown as typeof document,
     },
+    // Handlers for an actor with a workspace run in that workspace's transaction (tenancy).
+    runHandler: runInActorWorkspace,
   }) as unknown as Koa;
 
   let server: HttpServer | null = null;
@@ -254,7 +272,11 @@ async function ensureMigrated(
   );
 }
 
-/** Each subscriber and job runs in its own scope, like a request, with a forked EntityManager. */
+/**
+ * Each subscriber and job runs in its own scope, like a request, with a forked EntityManager;
+ * one for a workspace (the event's, or the payload's `workspaceId`) runs in that workspace's
+ * transaction, as a request would, and a throw rolls it back before the retry.
+ */
 function wireDeclarations(
   host: PluginHost,
   jobs: JobQueue,
@@ -263,11 +285,12 @@ function wireDeclarations(
 ): void {
   const inScope = async (
     requestId: string,
+    workspaceId: string | null,
     run: (scope: AwilixContainer<RequestCradle>) => Promise<void>,
   ) => {
-    const scope = createScope(container, { requestId });
+    const scope = createScope(container, { requestId, workspaceId });
     try {
-      await run(scope);
+      await (workspaceId ? inWorkspaceScope(scope, workspaceId, () => run(scope)) : run(scope));
     } finally {
       await scope.dispose();
     }
@@ -279,7 +302,9 @@ function wireDeclarations(
       owner: sub.pluginId,
       ...(sub.options.retryLimit !== undefined ? { retryLimit: sub.options.retryLimit } : {}),
       handler: (envelope, job) =>
-        inScope(`job:${job.id}`, (scope) => sub.handler(envelope as never, scope)),
+        inScope(`job:${job.id}`, jobWorkspaceId(envelope), (scope) =>
+          sub.handler(envelope as never, scope),
+        ),
     });
     bus.subscribe({ event: sub.event as string, queue: sub.queue, owner: sub.pluginId });
   }
@@ -294,7 +319,8 @@ function wireDeclarations(
       ...(declared.options.retryDelaySeconds !== undefined
         ? { retryDelaySeconds: declared.options.retryDelaySeconds }
         : {}),
-      handler: (data, job) => inScope(`job:${job.id}`, (scope) => declared.handler(data, scope)),
+      handler: (data, job) =>
+        inScope(`job:${job.id}`, jobWorkspaceId(data), (scope) => declared.handler(data, scope)),
     });
   }
 }
@@ -314,7 +340,10 @@ function routeGroups(
     },
     {
       prefix: API_PREFIX,
-      routes: host.declarations.routes.filter((r) => builtin.has(r.pluginId)).map((r) => r.route),
+      routes: [
+        ...host.declarations.routes.filter((r) => builtin.has(r.pluginId)).map((r) => r.route),
+        ...adminExtensionRoutes(resolved.map((p) => p.plugin)),
+      ],
     },
   ];
   for (const plugin of resolved.filter((p) => !p.builtin)) {

@@ -62,6 +62,8 @@ const HookDiagnosticsSchema = z
   })
   .meta({ id: 'HookDiagnostics' });
 
+// Operator routes look across workspaces and at the job queue, whose queries use pg-boss's own
+// connection: inside a workspace transaction that would deadlock embedded mode, so they opt out.
 export function systemRoutes(): RouteDefinition[] {
   return [
     defineRoute({
@@ -81,6 +83,7 @@ export function systemRoutes(): RouteDefinition[] {
       summary: 'Plugins and core modules this server runs, with versions and status',
       tags: ['system'],
       access: { permission: SYSTEM_READ },
+      tenancy: 'none',
       responses: { 200: { description: 'Loaded plugins', schema: z.array(PluginInfoSchema) } },
       handler: ({ scope }) => scope.cradle.plugins,
     }),
@@ -91,6 +94,7 @@ export function systemRoutes(): RouteDefinition[] {
       summary: 'Hooks with their taps and per-tap timing (diagnostics)',
       tags: ['system'],
       access: { permission: SYSTEM_MANAGE },
+      tenancy: 'none',
       responses: { 200: { description: 'Hooks', schema: z.array(HookDiagnosticsSchema) } },
       handler: ({ scope }) => scope.cradle.hookDiagnostics(),
     }),
@@ -101,6 +105,7 @@ export function systemRoutes(): RouteDefinition[] {
       summary: 'Job queues with queued, active and dead-lettered counts',
       tags: ['system'],
       access: { permission: SYSTEM_MANAGE },
+      tenancy: 'none',
       responses: { 200: { description: 'Queues', schema: z.array(QueueSummarySchema) } },
       handler: ({ scope }) => scope.cradle.jobs.summary(),
     }),
@@ -111,6 +116,7 @@ export function systemRoutes(): RouteDefinition[] {
       summary: 'Jobs of a queue that exhausted their retries',
       tags: ['system'],
       access: { permission: SYSTEM_MANAGE },
+      tenancy: 'none',
       request: { params: QueueParams },
       responses: {
         200: { description: 'Dead letters', schema: z.array(DeadLetterSchema) },
@@ -129,6 +135,7 @@ export function systemRoutes(): RouteDefinition[] {
       summary: 'Move dead-lettered jobs back to their queue',
       tags: ['system'],
       access: { permission: SYSTEM_MANAGE },
+      tenancy: 'none',
       request: {
         params: QueueParams,
         body: z.object({ ids: z.array(z.uuid()).max(1000).optional() }),
