@@ -37,4 +37,5 @@ export {
   type DeadLetter,
   type QueueSummary,
 } from './jobs/job-queue.js';
+export * from './tenancy/index.js';
 export { CORE_VERSION } from './version.js';

@@ -46,6 +46,12 @@ export interface RouteDefinition<
   description?: string;
   tags?: string[];
   access: RouteAccess;
+  /**
+   * `'workspace'` (default): for an actor with a workspace, the handler runs inside that
+   * workspace's transaction (`tenancy/http.ts`). `'none'`: it never does — for operator routes
+   * that work across workspaces or wait on another database connection (the job queue's).
+   */
+  tenancy?: 'workspace' | 'none';
   request?: { params?: P; query?: Q; body?: B };
   /** Status code -> response. The lowest 2xx is the status used for the handler's result. */
   responses: Record<number, RouteResponse>;

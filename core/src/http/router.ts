@@ -4,8 +4,9 @@
  * plugin clash is a start-up error naming both routes rather than a route silently shadowed.
  */
 import type Router from '@koa/router';
+import type { AwilixContainer } from 'awilix';
 import type Koa from 'koa';
-import type { Actor } from '../kernel/contract.js';
+import type { Actor, RequestCradle } from '../kernel/contract.js';
 import { NovumError, errors } from '../kernel/errors.js';
 import { RouteReply, type HttpMethod, type RouteAccess, type RouteDefinition } from './route.js';
 import type { NovumState } from './state.js';
@@ -57,10 +58,30 @@ export function checkAccess(access: RouteAccess, actor: Actor | null): void {
   }
 }
 
+/** One handler call, as a `RunHandler` sees it. */
+export interface HandlerCall {
+  route: RouteDefinition;
+  scope: AwilixContainer<RequestCradle>;
+  actor: Actor | null;
+}
+
+/**
+ * Wraps every handler call (after access check and validation): the kernel's hook point for work
+ * around a handler — tenancy runs it in the actor's workspace transaction. `next()` calls the
+ * handler and resolves to its result; the response is written only after the wrapper resolves,
+ * so whatever it wraps (a commit) is finished before the status is decided.
+ */
+export type RunHandler = (call: HandlerCall, next: () => Promise<unknown>) => Promise<unknown>;
+
+export interface MountOptions {
+  runHandler?: RunHandler;
+}
+
 export function mountRoutes<S, C>(
   router: Router<S, C>,
   routes: readonly RouteDefinition[],
   prefix: string,
+  options: MountOptions = {},
 ): void {
   const seen = mounted.get(router) ?? { operationIds: new Map(), signatures: new Map() };
   mounted.set(router, seen);
@@ -82,7 +103,11 @@ export function mountRoutes<S, C>(
 
     // Typed for NovumState, which the app's chain guarantees; the router's own state type is
     // whatever its creator chose, hence the cast.
-    const chain = [accessMiddleware(route), validationMiddleware(route), handlerMiddleware(route)];
+    const chain = [
+      accessMiddleware(route),
+      validationMiddleware(route),
+      handlerMiddleware(route, options.runHandler),
+    ];
     router.register(
       fullPath,
       [route.method.toUpperCase()],
@@ -107,22 +132,22 @@ export function accessMiddleware(route: RouteDefinition): Koa.Middleware<NovumSt
   };
 }
 
-function handlerMiddleware(route: RouteDefinition): Koa.Middleware<NovumState> {
+function handlerMiddleware(
+  route: RouteDefinition,
+  runHandler?: RunHandler,
+): Koa.Middleware<NovumState> {
   const status = successStatus(route);
   const declaresNoContent = 204 in route.responses;
   return async function handle(ctx) {
     const state = ctx.state.novumdesk;
-    if (!state.scope || !state.input) {
+    const { scope, input, actor } = state;
+    if (!scope || !input) {
       throw new Error(`Route ${route.operationId} ran without a request scope or parsed input`);
     }
     // Anything behind authentication is private to that actor: no shared or browser caches.
     if (route.access !== 'public') ctx.set('Cache-Control', 'no-store');
-    const result = await route.handler({
-      ...state.input,
-      scope: state.scope,
-      actor: state.actor,
-      koa: ctx,
-    });
+    const invoke = async () => route.handler({ ...input, scope, actor, koa: ctx });
+    const result = runHandler ? await runHandler({ route, scope, actor }, invoke) : await invoke();
     if (result instanceof RouteReply) {
       ctx.set({ ...result.headers });
       writeResult(ctx, route, result.status, result.body);

@@ -5,6 +5,7 @@
  */
 import { asValue, createContainer, type AwilixContainer } from 'awilix';
 import type { Actor, CoreCradle, RequestCradle } from './contract.js';
+import { setWorkspaceFilter } from '../tenancy/filter.js';
 
 export function createRootContainer(): AwilixContainer<CoreCradle> {
   return createContainer<CoreCradle>({ injectionMode: 'PROXY', strict: true });
@@ -22,12 +23,14 @@ export function createScope(
 ): AwilixContainer<RequestCradle> {
   const scope = root.createScope<RequestCradle>();
   const orm = root.cradle.orm;
+  const workspaceId = options.workspaceId ?? options.actor?.workspaceId ?? null;
   scope.register({
     // A fork per scope: its identity map and unit of work belong to this request or job alone.
-    em: asValue(orm.em.fork()),
+    // Its workspace filter is set here, so tenant queries without a workspace match nothing.
+    em: asValue(setWorkspaceFilter(orm.em.fork(), workspaceId)),
     requestId: asValue(options.requestId),
     actor: asValue(options.actor ?? null),
-    workspaceId: asValue(options.workspaceId ?? options.actor?.workspaceId ?? null),
+    workspaceId: asValue(workspaceId),
   });
   return scope;
 }

@@ -159,7 +159,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
             }),
           ],
     createScope: (_ctx, init) => createScope(container, init),
-    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...authenticatorOption(options.authenticate, container),
     routeGroups: routeGroups(host, resolved, () => readiness(database, orm)),
     bodyLimit: config.http.bodyLimit,
     trustProxy: config.trustProxy,
@@ -369,4 +369,18 @@ async function readiness(database: Database, orm: MikroORM): Promise<ReadinessCh
     database: databaseCheck,
     migrations: { ok: databaseCheck.ok && pending.length === 0, pending },
   };
+}
+
+/**
+ * The embedder's `authenticate`, else one a core module registered in the container as
+ * `authenticate` (the identity module), resolved per request so it sees the finished container.
+ */
+function authenticatorOption(
+  given: Authenticate | undefined,
+  container: AwilixContainer<CoreCradle>,
+): { authenticate?: Authenticate } {
+  if (given) return { authenticate: given };
+  if (!container.hasRegistration('authenticate')) return {};
+  const resolve = container.resolve.bind(container) as (key: string) => unknown;
+  return { authenticate: (ctx) => (resolve('authenticate') as Authenticate)(ctx) };
 }

@@ -22,6 +22,10 @@ export const ENV_KEYS: Record<string, (config: Record<string, any>, value: strin
   NOVUMDESK_DB_POOL_SIZE: (c, v) => ((c.database ??= {}).poolSize = v),
   NOVUMDESK_AUTO_MIGRATE: (c, v) => ((c.database ??= {}).autoMigrate = bool(v)),
   NOVUMDESK_SECRET: (c, v) => (c.secret = v),
+  NOVUMDESK_PREVIOUS_SECRETS: (c, v) => (c.previousSecrets = v.split(',').map((s) => s.trim()).filter(Boolean)),
+  NOVUMDESK_ADMIN_EMAIL: (c, v) => ((c.admin ??= {}).email = v),
+  NOVUMDESK_ADMIN_PASSWORD: (c, v) => ((c.admin ??= {}).password = v),
+  NOVUMDESK_INSECURE_COOKIES: (c, v) => ((c.cookies ??= {}).insecureDevelopment = bool(v)),
   NOVUMDESK_TRUST_PROXY: (c, v) => (c.trustProxy = bool(v)),
   NOVUMDESK_TLS_CERT: (c, v) => ((c.tls ??= {}).certFile = v),
   NOVUMDESK_TLS_KEY: (c, v) => ((c.tls ??= {}).keyFile = v),
@@ -44,7 +48,7 @@ export function applyEnv(config: NovumConfigInput, env: Env): NovumConfigInput {
 /** Plugin instances hold functions, so copy only the plain nested objects we may write into. */
 function structuredCloneConfig(config: NovumConfigInput): NovumConfigInput {
   const copy: Record<string, unknown> = { ...config };
-  for (const key of ['database', 'tls', 'http', 'log', 'jobs'] as const) {
+  for (const key of ['database', 'tls', 'http', 'log', 'jobs', 'admin', 'cookies'] as const) {
     const value = (config as Record<string, unknown>)[key];
     if (value && typeof value === 'object') copy[key] = { ...value };
   }

@@ -38,6 +38,25 @@ export const configSchema = z.strictObject({
     .default({ poolSize: 10 }),
   /** Signs tokens and derives keys. Required in server mode; generated and kept in dataDir when embedded. */
   secret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Earlier secrets, still accepted to verify tokens they signed (rotation); never used to sign. */
+  previousSecrets: z.array(z.string().min(32, 'must be at least 32 characters')).default([]),
+  /** The first workspace's owner, created on the first start of an empty database. */
+  admin: z
+    .strictObject({
+      email: z.email().default('admin@example.com'),
+      /** Unset: a password is generated and printed once to stdout. */
+      password: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
+    })
+    .default({ email: 'admin@example.com' }),
+  cookies: z
+    .strictObject({
+      /**
+       * Session cookies without `Secure` and the `__Host-` prefix on plain HTTP for any host
+       * (development on a LAN address). Loopback hosts get this without the flag.
+       */
+      insecureDevelopment: z.boolean().default(false),
+    })
+    .default({ insecureDevelopment: false }),
   /** Take client IP and scheme from X-Forwarded-* headers (only behind a reverse proxy you run). */
   trustProxy: z.boolean().default(false),
   tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
