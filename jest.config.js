@@ -13,7 +13,12 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Examples and plugins import the core by its package name; run its sources, not dist/.
+    '^@novumdesk/core$': '<rootDir>/core/src/index.ts',
+    '^@novumdesk/core/testing$': '<rootDir>/core/src/testing/index.ts',
+  },
   testMatch: ['<rootDir>/{core,plugins,examples}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,

@@ -39,3 +39,5 @@ export {
 } from './jobs/job-queue.js';
 export * from './tenancy/index.js';
 export { CORE_VERSION } from './version.js';
+/** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
+export { defaultModules } from './cli/modules.js';

@@ -67,11 +67,10 @@ export async function start(options: GlobalOptions): Promise<void> {
 
 export async function worker(options: GlobalOptions): Promise<void> {
   const hd = await build(options);
-  if (!hd.config.jobs.inProcessWorkers) {
-    throw new Error('jobs.inProcessWorkers is off in this configuration; a worker needs it on');
-  }
   stopOnSignals(hd);
-  await hd.start({ listen: false });
+  // Workers run here whatever jobs.inProcessWorkers says: that key is for the web nodes of a
+  // shared configuration, which then leave jobs to processes like this one.
+  await hd.start({ listen: false, workers: true });
   process.stdout.write(`NovumDesk worker ${CORE_VERSION} is processing jobs (Ctrl-C to stop)\n`);
 }
 

@@ -66,6 +66,8 @@ export interface CreateHelpdeskOptions {
 export interface StartOptions {
   /** Open the HTTP port (default). Embedders mount `app` themselves and pass false. */
   listen?: boolean;
+  /** Run job workers in this process; default `config.jobs.inProcessWorkers` (`novumdesk worker` forces it on). */
+  workers?: boolean;
 }
 
 export interface Helpdesk {
@@ -201,7 +203,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     start(startOptions = {}) {
       started ??= (async () => {
         await ensureMigrated(config, orm, logger);
-        await jobs.start({ workers: config.jobs.inProcessWorkers });
+        await jobs.start({ workers: startOptions.workers ?? config.jobs.inProcessWorkers });
         relay!.start();
         await host.boot();
         await hookHost.hooks['app.ready'].promise({ plugins: host.info() });
