@@ -2,7 +2,12 @@
  * @novumdesk/core: the public API for operators, plugin authors and embedders.
  * Anything not exported here is internal and may change without notice.
  */
-export { createHelpdesk, type CreateHelpdeskOptions, type Helpdesk, type StartOptions } from './kernel/helpdesk.js';
+export {
+  createHelpdesk,
+  type CreateHelpdeskOptions,
+  type Helpdesk,
+  type StartOptions,
+} from './kernel/helpdesk.js';
 export type {
   Actor,
   CoreCradle,
@@ -38,6 +43,29 @@ export {
   type QueueSummary,
 } from './jobs/job-queue.js';
 export * from './tenancy/index.js';
+export {
+  identityModule,
+  IdentityService,
+  identityOptionsSchema,
+  BUILTIN_ROLES,
+  IDENTITY_PERMISSIONS,
+  OPERATOR_PERMISSIONS,
+  PERMISSIONS,
+  effectivePermissions,
+  DatabaseMailer,
+  AuditLog,
+  requestAuth,
+  type IdentityOptions,
+  type IdentityOptionsInput,
+  type BuiltinRole,
+  type BuiltinRoleKey,
+  type Mailer,
+  type MailerMessage,
+  type MailerSendOptions,
+  type AuditAction,
+  type AuditRecord,
+  type AuthInfo,
+} from './identity/index.js';
 export { CORE_VERSION } from './version.js';
 /** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
 export { defaultModules } from './cli/modules.js';

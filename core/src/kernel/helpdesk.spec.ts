@@ -297,7 +297,13 @@ describe('admin UI extensions', () => {
         assetsDir: fixtures,
         panels: [
           { id: 'hello', slot: 'dashboard.widgets', title: 'Hello', entry },
-          { id: 'secret', slot: 'dashboard.widgets', title: 'Ops', entry, requires: ['system:manage'] },
+          {
+            id: 'secret',
+            slot: 'dashboard.widgets',
+            title: 'Ops',
+            entry,
+            requires: ['system:manage'],
+          },
         ],
       },
     });
@@ -306,7 +312,9 @@ describe('admin UI extensions', () => {
     const t = await createTestHelpdesk({
       plugins: [withPanels('widgets.js')({})],
       authenticate: async (ctx) =>
-        ctx.get('x-test-user') ? { kind: 'user', id: 'u', permissions: ctx.get('x-test-user').split(',') } : null,
+        ctx.get('x-test-user')
+          ? { kind: 'user', id: 'u', permissions: ctx.get('x-test-user').split(',') }
+          : null,
     });
     try {
       expect((await t.request('/api/v1/admin/extensions')).status).toBe(401);

@@ -22,7 +22,11 @@ export const ENV_KEYS: Record<string, (config: Record<string, any>, value: strin
   NOVUMDESK_DB_POOL_SIZE: (c, v) => ((c.database ??= {}).poolSize = v),
   NOVUMDESK_AUTO_MIGRATE: (c, v) => ((c.database ??= {}).autoMigrate = bool(v)),
   NOVUMDESK_SECRET: (c, v) => (c.secret = v),
-  NOVUMDESK_PREVIOUS_SECRETS: (c, v) => (c.previousSecrets = v.split(',').map((s) => s.trim()).filter(Boolean)),
+  NOVUMDESK_PREVIOUS_SECRETS: (c, v) =>
+    (c.previousSecrets = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)),
   NOVUMDESK_ADMIN_EMAIL: (c, v) => ((c.admin ??= {}).email = v),
   NOVUMDESK_ADMIN_PASSWORD: (c, v) => ((c.admin ??= {}).password = v),
   NOVUMDESK_INSECURE_COOKIES: (c, v) => ((c.cookies ??= {}).insecureDevelopment = bool(v)),
