@@ -1,7 +1,9 @@
 import type { PluginEntry } from '../kernel/plugins/index.js';
+import { identityModule } from '../identity/index.js';
+import { membersModule } from '../members/index.js';
 
 /**
  * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
  * through the plugin contract, after the kernel's own module. Domain issues add theirs here.
  */
-export const defaultModules: PluginEntry[] = [];
+export const defaultModules: PluginEntry[] = [identityModule, membersModule];

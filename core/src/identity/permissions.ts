@@ -1,8 +1,9 @@
 /**
  * Permission strings known to the core and the built-in roles seeded into every workspace.
- * Roles are rows (`role.permissions text[]`), so a workspace can later edit custom roles; the
- * built-in ones are kept in step with this file at boot (permissions are only ever added), so an
- * upgrade that introduces a core permission reaches existing workspaces.
+ * Roles are rows (`role.permissions text[]`), so a workspace can have custom roles. A built-in
+ * role's effective permissions are this file's definition plus whatever its row adds
+ * (`effectivePermissions`), so a core upgrade that introduces a permission reaches existing
+ * workspaces without a cross-workspace data migration.
  */
 import { SYSTEM_MANAGE, SYSTEM_READ } from '../system/system.routes.js';
 
@@ -54,7 +55,11 @@ export const BUILTIN_ROLES: readonly BuiltinRole[] = [
   { key: 'owner', name: 'Owner', permissions: [...adminPermissions, P.workspaceOwn] },
   { key: 'admin', name: 'Admin', permissions: adminPermissions },
   { key: 'agent', name: 'Agent', permissions: agentPermissions },
-  { key: 'read_only', name: 'Read-only', permissions: [P.ticketsRead, P.contactsRead, P.membersRead] },
+  {
+    key: 'read_only',
+    name: 'Read-only',
+    permissions: [P.ticketsRead, P.contactsRead, P.membersRead],
+  },
 ];
 
 /**
@@ -68,4 +73,14 @@ export function builtinRole(key: BuiltinRoleKey): BuiltinRole {
   const role = BUILTIN_ROLES.find((r) => r.key === key);
   if (!role) throw new Error(`unknown built-in role ${key}`);
   return role;
+}
+
+/** What a role grants: the stored list, plus the current definition for a built-in role. */
+export function effectivePermissions(role: {
+  builtin: boolean;
+  key: string | null;
+  permissions: readonly string[];
+}): string[] {
+  const definition = role.builtin ? BUILTIN_ROLES.find((r) => r.key === role.key) : undefined;
+  return [...new Set([...(definition?.permissions ?? []), ...role.permissions])].sort();
 }

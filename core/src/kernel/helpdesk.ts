@@ -20,6 +20,7 @@ import { createRootContainer, createScope } from './container.js';
 import { createHookRegistry, kernelHookDefinitions, type HookRegistry } from './hooks/index.js';
 import {
   PluginHost,
+  createPermissionCatalog,
   resolvePlugins,
   type PluginEntry,
   type ResolvedPlugin,
@@ -117,6 +118,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     events: asValue(bus),
     plugins: asFunction(() => host.info()),
     hookDiagnostics: asValue(() => hookHost.describe()),
+    permissionCatalog: asValue(createPermissionCatalog(resolved)),
   });
   host.register();
   hookHost.freeze();
@@ -168,6 +170,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     openapi: {
       title: 'NovumDesk API',
       version: CORE_VERSION,
+      sessionCookieName: '__Host-novumdesk_session',
       // The hook types the document structurally (the kernel does not depend on zod-openapi).
       transform: async (document) =>
         (await hookHost.hooks['http.openapi'].promise(

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /**
  * A workspace's key for integrations: `nd_<prefix>_<secret>`. The prefix is shown in lists so
@@ -23,6 +24,7 @@ export interface ApiKey {
 export const ApiKeySchema = new EntitySchema<ApiKey>({
   name: 'ApiKey',
   tableName: 'api_key',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid' },

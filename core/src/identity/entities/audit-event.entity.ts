@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /**
  * A security or administrative event, named in the OWASP logging vocabulary
@@ -23,6 +24,7 @@ export interface AuditEvent {
 export const AuditEventSchema = new EntitySchema<AuditEvent>({
   name: 'AuditEvent',
   tableName: 'audit_event',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid', nullable: true },

@@ -20,6 +20,7 @@ export * from './team.entity.js';
 export * from './user.entity.js';
 export * from './workspace.entity.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the contract takes schemas of any entity
 export const identityEntities: EntitySchema<any, any>[] = [
   WorkspaceSchema,
   UserSchema,

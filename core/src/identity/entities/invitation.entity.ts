@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /** An invitation to join a workspace. The token travels by email; only its SHA-256 is stored. */
 export interface Invitation {
@@ -17,6 +18,7 @@ export interface Invitation {
 export const InvitationSchema = new EntitySchema<Invitation>({
   name: 'Invitation',
   tableName: 'invitation',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid' },

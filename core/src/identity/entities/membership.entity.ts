@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /** A role: a named set of permission strings, per workspace. */
 export interface Role {
@@ -17,6 +18,7 @@ export interface Role {
 export const RoleSchema = new EntitySchema<Role>({
   name: 'Role',
   tableName: 'role',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid' },
@@ -41,6 +43,7 @@ export interface Membership {
 export const MembershipSchema = new EntitySchema<Membership>({
   name: 'Membership',
   tableName: 'membership',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid' },

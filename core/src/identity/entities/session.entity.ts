@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /**
  * A sign-in: one refresh-token family. Access tokens name it in their `sid` claim and every
@@ -27,6 +28,7 @@ export interface AuthSession {
 export const AuthSessionSchema = new EntitySchema<AuthSession>({
   name: 'AuthSession',
   tableName: 'auth_session',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     userId: { type: 'uuid' },
@@ -63,6 +65,7 @@ export interface RefreshToken {
 export const RefreshTokenSchema = new EntitySchema<RefreshToken>({
   name: 'RefreshToken',
   tableName: 'refresh_token',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     familyId: { type: 'uuid' },

@@ -1,4 +1,5 @@
 import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../../tenancy/index.js';
 
 /** A group of members that tickets can be routed to. */
 export interface Team {
@@ -12,6 +13,7 @@ export interface Team {
 export const TeamSchema = new EntitySchema<Team>({
   name: 'Team',
   tableName: 'team',
+  filters: { workspace: workspaceFilter },
   properties: {
     id: { type: 'uuid', primary: true },
     workspaceId: { type: 'uuid' },
@@ -32,6 +34,7 @@ export interface TeamMember {
 export const TeamMemberSchema = new EntitySchema<TeamMember>({
   name: 'TeamMember',
   tableName: 'team_member',
+  filters: { workspace: workspaceFilter },
   properties: {
     teamId: { type: 'uuid', primary: true },
     userId: { type: 'uuid', primary: true },
