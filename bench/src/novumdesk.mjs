@@ -9,12 +9,13 @@ import { mkdirSync } from 'node:fs';
  *   database: { mode: 'postgres' | 'embedded', url: string | null },
  *   dataDir: string,
  *   secret: string,
+ *   admin: { email: string, password: string },
  *   plugins?: unknown[],
  * }} options
  * @returns {Promise<{ url: string, hd: any, stop(): Promise<void> }>}
  */
-export async function startNovumDesk({ database, dataDir, secret, plugins = [] }) {
-  const { createHelpdesk } = await import('@novumdesk/core');
+export async function startNovumDesk({ database, dataDir, secret, admin, plugins = [] }) {
+  const { createHelpdesk, defaultModules } = await import('@novumdesk/core');
   mkdirSync(dataDir, { recursive: true });
   const hd = await createHelpdesk({
     config: {
@@ -26,7 +27,10 @@ export async function startNovumDesk({ database, dataDir, secret, plugins = [] }
       // Required in server mode; kept in bench/.data so seeded data stays valid between runs.
       secret,
       ...(database.mode === 'postgres' && database.url ? { database: { url: database.url } } : {}),
+      // The owner that an empty database is bootstrapped with; scenarios sign in as it.
+      admin,
     },
+    modules: defaultModules,
     plugins,
   });
   await hd.migrate();

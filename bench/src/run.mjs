@@ -144,8 +144,12 @@ if (options.scale && !allScenarios.some((s) => s.scale)) {
   log('note: no --scale scenarios are defined yet; running the default set');
 }
 
-function readSecret() {
-  const file = path.join(dataRoot, 'secret');
+/** The bench's bootstrap owner; scenarios that need a signed-in user log in as it. */
+export const BENCH_ADMIN_EMAIL = 'bench-admin@example.com';
+
+/** A random value kept in bench/.data, so data seeded by an earlier run stays usable. */
+function readSecret(name = 'secret') {
+  const file = path.join(dataRoot, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataRoot, { recursive: true });
   const secret = randomBytes(32).toString('hex');
@@ -273,6 +277,7 @@ try {
         database,
         dataDir: path.join(dataRoot, `novumdesk-${database.mode}`),
         secret: readSecret(),
+        admin: { email: BENCH_ADMIN_EMAIL, password: readSecret('admin-password') },
       });
     } catch (err) {
       throw new Error(
@@ -320,7 +325,12 @@ try {
 
       let spec = { method: 'GET', ...scenario.novumdesk };
       if (typeof spec.setup === 'function') {
-        const overrides = await spec.setup({ hd: novum.hd, url: novum.url, database });
+        const overrides = await spec.setup({
+          hd: novum.hd,
+          url: novum.url,
+          database,
+          admin: { email: BENCH_ADMIN_EMAIL, password: readSecret('admin-password') },
+        });
         if (overrides) spec = { ...spec, ...overrides };
       }
       const { body, headers } = requestBody(spec);

@@ -11,7 +11,7 @@
 //     method: 'GET', path: '/healthz', headers: {…}, body: '…' | object,
 //     // optional, runs once before warm-up; may return { path, headers, body } overrides,
 //     // e.g. an Authorization header for a user it created through ctx.hd.
-//     async setup(ctx /* { hd, url, database } */) { return { headers: {} }; },
+//     async setup(ctx /* { hd, url, database, admin: { email, password } } */) { return { headers: {} }; },
 //   },
 // }
 //
@@ -30,5 +30,25 @@ export const scenarios = [
     description: 'a small public JSON route through the full middleware stack',
     baseline: { path: '/plain' },
     novumdesk: { method: 'GET', path: '/api/v1/meta' },
+  },
+  {
+    name: 'authenticated',
+    description:
+      'GET /api/v1/me with a bearer token (token check, session, user, membership and role read in a workspace transaction) vs one SELECT through pg',
+    baseline: { path: '/db' },
+    novumdesk: {
+      method: 'GET',
+      path: '/api/v1/me',
+      async setup({ url, admin }) {
+        const res = await fetch(`${url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: admin.email, password: admin.password }),
+        });
+        if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+        const { accessToken } = await res.json();
+        return { headers: { authorization: `Bearer ${accessToken}` } };
+      },
+    },
   },
 ];

@@ -8,7 +8,7 @@
  * is a 401 with a generic detail: nothing about which check failed leaks to the caller.
  */
 import jwt from 'jsonwebtoken';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, createSecretKey, type KeyObject } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import { NovumError } from '../kernel/errors.js';
 import { deriveKey, keyIdOf } from './keys.js';
@@ -47,14 +47,18 @@ export const tokenExpired = (): NovumError =>
   new NovumError('token_expired', 'The access token has expired', { status: 401 });
 
 export class TokenService {
-  private readonly keys = new Map<string, Buffer>();
+  // KeyObjects, not Buffers: given a Buffer, jsonwebtoken first tries (and fails) to parse it as
+  // a public key on every call, which cost more than the rest of the request put together.
+  private readonly keys = new Map<string, KeyObject>();
   private readonly currentKid: string;
 
   constructor(private readonly options: TokenServiceOptions) {
     this.currentKid = keyIdOf(options.secret);
     for (const secret of [options.secret, ...(options.previousSecrets ?? [])]) {
       const kid = keyIdOf(secret);
-      if (!this.keys.has(kid)) this.keys.set(kid, deriveKey(secret, 'access-token', kid));
+      if (!this.keys.has(kid)) {
+        this.keys.set(kid, createSecretKey(deriveKey(secret, 'access-token', kid)));
+      }
     }
   }
 
@@ -112,7 +116,7 @@ export class TokenService {
     return this.checkClaims(payload);
   }
 
-  private keyForHeader(header: unknown): Buffer {
+  private keyForHeader(header: unknown): KeyObject {
     if (typeof header !== 'object' || header === null || Array.isArray(header))
       throw tokenInvalid();
     const fields = header as Record<string, unknown>;
