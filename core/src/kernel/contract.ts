@@ -19,6 +19,7 @@ import type { RouteDefinition } from '../http/route.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { EventBus, EventEnvelope, EventMap } from '../events/event-bus.js';
 import type { Clock } from './clock.js';
+import type { PermissionCatalog } from './plugins/permission-catalog.js';
 
 /** Who is acting: filled by the auth layer (identity issue); `null` for anonymous requests. */
 export interface Actor {
@@ -41,6 +42,8 @@ export interface CoreCradle {
   plugins: LoadedPluginInfo[];
   /** Hooks, their taps and per-tap timing, for the diagnostics route. */
   hookDiagnostics: () => HookDiagnostics[];
+  /** Every permission the core modules and loaded plugins declare (`permissions` manifests). */
+  permissionCatalog: PermissionCatalog;
 }
 
 /** What a request or job scope adds to the root cradle. */

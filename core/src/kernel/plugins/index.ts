@@ -9,6 +9,7 @@ export {
 export { resolvePlugins, type ResolvedPlugin, type ResolvePluginsOptions } from './resolve.js';
 export { PluginHost, type PluginHostOptions } from './host.js';
 export { containerKeyPrefix } from './container-keys.js';
+export { createPermissionCatalog, type PermissionCatalog } from './permission-catalog.js';
 export type {
   PluginDeclarations,
   PluginEventSubscription,

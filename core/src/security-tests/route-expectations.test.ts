@@ -1,0 +1,137 @@
+/**
+ * The authorization matrix's expectations: one entry per route of the shipped helpdesk, keyed
+ * `METHOD /path` exactly as the OpenAPI document spells it. The matrix spec fails for a route
+ * without an entry, so a new route cannot ship without someone deciding who may call it and
+ * how to prove that another workspace cannot reach its resources.
+ *
+ * Per entry:
+ * - `access`: what the route must declare (`x-novumdesk-access`); a silent change fails.
+ * - `resource`: for a route with a path id of a workspace resource, the params naming workspace
+ *   A's resource (and `body`, a valid body, so that only the id can be the reason for the 404).
+ *   Workspace B's owner, who holds every permission of B, must get 404 for it.
+ * - `notAWorkspaceResource`: instead of `resource`, why the path names none.
+ * - `skipListCheck`: why a parameterless GET is not compared across workspaces (rare).
+ */
+import type { Person } from '../members/testkit.test.js';
+
+export type Access = 'public' | 'authenticated' | { permission: string };
+
+/** What the matrix creates in each workspace, through the API, before it runs. */
+export interface WorkspaceFixtures {
+  owner: Person;
+  /** A member with the built-in agent role. */
+  agent: Person;
+  agentRoleId: string;
+  customRoleId: string;
+  teamId: string;
+  invitationId: string;
+  apiKeyId: string;
+}
+
+export interface Fixtures {
+  a: WorkspaceFixtures;
+  b: WorkspaceFixtures;
+}
+
+export interface RouteExpectation {
+  access: Access;
+  resource?: (fx: Fixtures) => Record<string, string>;
+  body?: (fx: Fixtures) => unknown;
+  notAWorkspaceResource?: string;
+  skipListCheck?: string;
+}
+
+const perm = (permission: string): Access => ({ permission });
+
+export const EXPECTATIONS: Record<string, RouteExpectation> = {
+  // Probes and documentation: public by design.
+  'GET /healthz': { access: 'public' },
+  'GET /readyz': { access: 'public' },
+  'GET /api/v1/openapi.json': { access: 'public' },
+  'GET /api/v1/docs': { access: 'public' },
+  'GET /api/v1/meta': { access: 'public' },
+
+  // Kernel operator routes: instance-wide, for the operator (system:*), never in a workspace role.
+  'GET /api/v1/system/plugins': { access: perm('system:read') },
+  'GET /api/v1/system/hooks': { access: perm('system:manage') },
+  'GET /api/v1/system/jobs': { access: perm('system:manage') },
+  'GET /api/v1/system/jobs/{name}/dead-letters': {
+    access: perm('system:manage'),
+    notAWorkspaceResource: 'a job queue name: instance-wide, operator only',
+  },
+  'POST /api/v1/system/jobs/{name}/dead-letters/retry': {
+    access: perm('system:manage'),
+    notAWorkspaceResource: 'a job queue name: instance-wide, operator only',
+  },
+  'GET /api/v1/admin/extensions': { access: 'authenticated' },
+
+  // Identity: credential exchange is public (it authenticates by itself), the rest is not.
+  'POST /api/v1/auth/signup': { access: 'public' },
+  'POST /api/v1/auth/login': { access: 'public' },
+  'POST /api/v1/auth/refresh': { access: 'public' },
+  'POST /api/v1/auth/logout': { access: 'public' },
+  'POST /api/v1/auth/session': { access: 'public' },
+  'POST /api/v1/auth/session/refresh': { access: 'public' },
+  'DELETE /api/v1/auth/session': { access: 'public' },
+  'POST /api/v1/auth/password': { access: 'authenticated' },
+  'GET /api/v1/me': { access: 'authenticated' },
+  'GET /api/v1/api-keys': { access: perm('settings:manage') },
+  'POST /api/v1/api-keys': { access: perm('settings:manage') },
+  'DELETE /api/v1/api-keys/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.apiKeyId }),
+  },
+
+  // Members module.
+  'GET /api/v1/members': { access: perm('members:read') },
+  'PATCH /api/v1/members/{userId}': {
+    access: perm('members:manage'),
+    resource: (fx) => ({ userId: fx.a.agent.userId }),
+    body: (fx) => ({ roleId: fx.b.agentRoleId }),
+  },
+  'DELETE /api/v1/members/{userId}': {
+    access: perm('members:manage'),
+    resource: (fx) => ({ userId: fx.a.agent.userId }),
+  },
+  'GET /api/v1/invitations': { access: perm('members:manage') },
+  'POST /api/v1/invitations': { access: perm('members:manage') },
+  'DELETE /api/v1/invitations/{id}': {
+    access: perm('members:manage'),
+    resource: (fx) => ({ id: fx.a.invitationId }),
+  },
+  'POST /api/v1/invitations/accept': { access: 'public' },
+  'GET /api/v1/permissions': { access: perm('members:read') },
+  'GET /api/v1/roles': { access: perm('members:read') },
+  'POST /api/v1/roles': { access: perm('roles:manage') },
+  'PATCH /api/v1/roles/{id}': {
+    access: perm('roles:manage'),
+    resource: (fx) => ({ id: fx.a.customRoleId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/roles/{id}': {
+    access: perm('roles:manage'),
+    resource: (fx) => ({ id: fx.a.customRoleId }),
+  },
+  'GET /api/v1/teams': { access: perm('members:read') },
+  'POST /api/v1/teams': { access: perm('teams:manage') },
+  'PATCH /api/v1/teams/{id}': {
+    access: perm('teams:manage'),
+    resource: (fx) => ({ id: fx.a.teamId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/teams/{id}': {
+    access: perm('teams:manage'),
+    resource: (fx) => ({ id: fx.a.teamId }),
+  },
+  'PUT /api/v1/teams/{id}/members': {
+    access: perm('teams:manage'),
+    resource: (fx) => ({ id: fx.a.teamId }),
+    body: () => ({ userIds: [] }),
+  },
+  'PATCH /api/v1/me': { access: 'authenticated' },
+  'POST /api/v1/auth/password-reset': { access: 'public' },
+  'POST /api/v1/auth/password-reset/confirm': { access: 'public' },
+  'POST /api/v1/auth/verify-email': { access: 'public' },
+  'POST /api/v1/auth/verify-email/resend': { access: 'authenticated' },
+  'GET /api/v1/audit-events': { access: perm('audit:read') },
+};
