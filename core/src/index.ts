@@ -24,7 +24,7 @@ export type {
   RequestCradle,
 } from './kernel/contract.js';
 export { NovumError, isNovumError, errors } from './kernel/errors.js';
-export { createLogger, type Logger } from './kernel/logger.js';
+export { createLogger, loggerDefaults, serializeError, type Logger } from './kernel/logger.js';
 export type { Clock } from './kernel/clock.js';
 export * from './kernel/config/index.js';
 export * from './kernel/hooks/index.js';

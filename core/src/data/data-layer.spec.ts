@@ -5,6 +5,7 @@
  * lose each other's work.
  */
 import { jest } from '@jest/globals';
+import { serializeError } from '../kernel/logger.js';
 import {
   openDataFixture,
   eventually,
@@ -119,6 +120,25 @@ describe('jobs', () => {
     expect(await fx.jobs.retryDeadLetters('test.doomed')).toBe(1);
     expect(await fx.jobs.deadLetters('test.doomed')).toHaveLength(0);
   }, 30_000);
+});
+
+describe('logging database errors', () => {
+  it('keeps the values of a failed statement out of the serialized error', async () => {
+    const secret = 'argon2-hash-that-must-not-be-logged';
+    await fx.db.pool.query(`insert into probe (id, label) values (900, 'first')`);
+    const error = await fx.orm.em
+      .fork()
+      .transactional(async (tx) => {
+        tx.persist(tx.create(ProbeSchema, { id: 900, label: secret }));
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(error).not.toBeNull();
+    expect(String((error as Error).message) + String((error as Error).stack)).toContain(secret);
+    expect(JSON.stringify(serializeError(error))).not.toContain(secret);
+  });
 });
 
 describe('scheduled jobs', () => {

@@ -54,6 +54,11 @@ export const CREDENTIAL_EXCHANGE_PATHS: ReadonlySet<string> = new Set(
     '/auth/logout',
     '/auth/session',
     '/auth/session/refresh',
+    // Token-bearing links from service messages: the token is the credential, so a stale or
+    // foreign session cookie (and its CSRF check) must not stand in the way.
+    '/auth/password-reset',
+    '/auth/password-reset/confirm',
+    '/auth/verify-email',
   ].map((p) => `${API_PREFIX}${p}`),
 );
 

@@ -53,6 +53,24 @@ describe('account recovery and verification', () => {
     expect(row).toEqual({ token_hash: sha256(token), ttl: 3600 });
   });
 
+  it('voids an outstanding reset link when the password is changed another way (SEC-29)', async () => {
+    const owner = await h.signUp();
+    await h.expectStatus(202, 'POST', '/auth/password-reset', { body: { email: owner.email } });
+    const token = await h.mailedToken(owner.email, 'reset_password');
+    const changed = strongPassword();
+    secrets.push(owner.password, owner.token, owner.refreshToken, token, changed);
+    const change = await h.call('POST', '/auth/password', {
+      token: owner.token,
+      body: { currentPassword: owner.password, newPassword: changed },
+    });
+    expect(change.status).toBe(200);
+    const late = await h.call('POST', '/auth/password-reset/confirm', {
+      body: { token, newPassword: strongPassword() },
+    });
+    expect([late.status, late.body.code]).toEqual([410, 'token_used']);
+    await h.login(owner.email, changed);
+  });
+
   it('sets the new password once, ends every session, and keeps the link for a refused password', async () => {
     const owner = await h.signUp();
     const second = await h.login(owner.email, owner.password);

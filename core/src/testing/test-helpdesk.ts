@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { createHelpdesk, type CreateHelpdeskOptions, type Helpdesk } from '../kernel/helpdesk.js';
 import type { NovumConfigInput } from '../kernel/config/schema.js';
 import { createTestDatabase } from './test-database.js';
+import { loggerDefaults } from '../kernel/logger.js';
 
 export interface TestHelpdeskOptions extends Omit<CreateHelpdeskOptions, 'config' | 'inMemory'> {
   config?: NovumConfigInput;

@@ -197,13 +197,19 @@ export function authRoutes(): RouteDefinition[] {
         }
         assertPasswordAllowed(body.newPassword, { email: user.email }, 'body.newPassword');
         const hash = await hashPassword(body.newPassword);
-        await inIdentityContext(identity.orm, { userId }, (sql) =>
-          sql(`update user_account set password_hash = ?, password_changed_at = ? where id = ?`, [
-            hash,
-            identity.clock.now(),
-            userId,
-          ]),
-        );
+        await inIdentityContext(identity.orm, { userId }, async (sql) => {
+          const now = identity.clock.now();
+          await sql(
+            `update user_account set password_hash = ?, password_changed_at = ? where id = ?`,
+            [hash, now, userId],
+          );
+          // A reset link sent before the change must not undo it (SEC-29).
+          await sql(
+            `update action_token set used_at = ?
+              where user_id = ? and purpose = 'reset_password' and used_at is null`,
+            [now, userId],
+          );
+        });
         const revokedSessions = await identity.sessions.revokeAllOfUser(
           userId,
           'password_changed',
