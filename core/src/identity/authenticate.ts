@@ -71,6 +71,8 @@ export interface AuthenticatorDeps {
   apiKeys: ApiKeys;
   cookies: CookieSessions;
   idleSeconds: number;
+  /** Permissions of every loaded module and plugin (the permission catalog). */
+  catalog?: readonly string[];
 }
 
 export function createAuthenticate(deps: AuthenticatorDeps): Authenticate {
@@ -157,11 +159,10 @@ export function createAuthenticate(deps: AuthenticatorDeps): Authenticate {
       kind: 'user',
       id: claims.sub,
       workspaceId: claims.wid,
-      permissions: effectivePermissions({
-        builtin: row.builtin,
-        key: row.key,
-        permissions: row.permissions,
-      }),
+      permissions: effectivePermissions(
+        { builtin: row.builtin, key: row.key, permissions: row.permissions },
+        deps.catalog,
+      ),
     };
   }
 }

@@ -47,8 +47,8 @@ export const identityModule = definePlugin<IdentityOptions, IdentityOptionsInput
         ({ orm, clock, logger }) => new DatabaseMailer(orm, clock, logger),
       ).singleton(),
       identity: asFunction(
-        ({ orm, config, clock, logger, mailer }) =>
-          new IdentityService({ orm, config, clock, logger, mailer, options }),
+        ({ orm, config, clock, logger, mailer, permissionCatalog }) =>
+          new IdentityService({ orm, config, clock, logger, mailer, options, permissionCatalog }),
       ).singleton(),
       authenticate: asFunction(({ identity }) => identity.authenticate).singleton(),
     });

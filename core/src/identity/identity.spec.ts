@@ -1,3 +1,4 @@
+import type { NovumPlugin } from '../kernel/contract.js';
 /**
  * The identity module end to end: sign-up → login → /me, terms and age, built-in roles, the
  * verification message, enumeration-safe duplicate sign-up, several workspaces per user, the
@@ -13,6 +14,14 @@ import {
   uniqueEmail,
   type IdentityHarness,
 } from './testkit.test.js';
+
+/** A plugin that only declares a permission, to show owners receive plugins' permissions. */
+const widgetsPlugin: NovumPlugin = {
+  id: 'widgets',
+  version: '1.0.0',
+  core: '^0.1.0',
+  permissions: ['widgets:use'],
+};
 
 describe('identity', () => {
   let h: IdentityHarness;
@@ -31,7 +40,7 @@ describe('identity', () => {
   const signUp = (body: Record<string, unknown>) => h.call('POST', '/api/v1/auth/signup', { body });
 
   beforeAll(async () => {
-    h = await startIdentity({ logLines: [] });
+    h = await startIdentity({ logLines: [], plugins: [widgetsPlugin] });
   }, 60_000);
   afterAll(() => h?.close());
 
@@ -64,6 +73,8 @@ describe('identity', () => {
       expect.arrayContaining(['settings:manage', 'tickets:read', 'workspace:own']),
     );
     expect(me.body.permissions).not.toContain('system:manage');
+    // A loaded plugin's permission: the owner holds it without any role edit.
+    expect(me.body.permissions).toContain('widgets:use');
     expect(me.headers.get('cache-control')).toBe('no-store');
     expect(me.body.user).not.toHaveProperty('passwordHash');
   });

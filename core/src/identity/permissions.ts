@@ -75,12 +75,21 @@ export function builtinRole(key: BuiltinRoleKey): BuiltinRole {
   return role;
 }
 
-/** What a role grants: the stored list, plus the current definition for a built-in role. */
-export function effectivePermissions(role: {
-  builtin: boolean;
-  key: string | null;
-  permissions: readonly string[];
-}): string[] {
+/**
+ * What a role grants: the stored list, plus the current definition for a built-in role. The
+ * built-in owner also holds every permission of the loaded plugins (`catalog`), so enabling a
+ * plugin never leaves its features unreachable; operator permissions (`system:*`) stay out.
+ */
+export function effectivePermissions(
+  role: { builtin: boolean; key: string | null; permissions: readonly string[] },
+  catalog: readonly string[] = [],
+): string[] {
   const definition = role.builtin ? BUILTIN_ROLES.find((r) => r.key === role.key) : undefined;
-  return [...new Set([...(definition?.permissions ?? []), ...role.permissions])].sort();
+  const ownerExtras =
+    role.builtin && role.key === 'owner'
+      ? catalog.filter((p) => !OPERATOR_PERMISSIONS.includes(p))
+      : [];
+  return [
+    ...new Set([...(definition?.permissions ?? []), ...ownerExtras, ...role.permissions]),
+  ].sort();
 }

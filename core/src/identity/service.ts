@@ -1,3 +1,4 @@
+import type { PermissionCatalog } from '../kernel/plugins/permission-catalog.js';
 /**
  * The identity layer's services, assembled once per process from the config, and registered in
  * the root container as `identity` (plus `mailer` and `authenticate`; see identity.module.ts).
@@ -38,6 +39,8 @@ export interface IdentityServiceDeps {
   logger: Logger;
   mailer: Mailer;
   options: IdentityOptions;
+  /** Every permission of the loaded modules and plugins: what a workspace owner holds. */
+  permissionCatalog?: PermissionCatalog;
 }
 
 /** `iss` and `aud` of access tokens: the public URL when configured. */
@@ -98,6 +101,7 @@ export class IdentityService {
       apiKeys: this.apiKeys,
       cookies: this.cookies,
       idleSeconds: options.sessionIdleSeconds,
+      catalog: deps.permissionCatalog?.permissions ?? [],
     });
   }
 

@@ -2,6 +2,7 @@
  * Helpers for the identity suites (not a suite itself: jest runs `*.spec.ts` only). A helpdesk
  * with the identity module on the suite's database, a movable clock, and small HTTP helpers.
  */
+import type { PluginEntry } from '../kernel/plugins/index.js';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../kernel/clock.js';
 import type { NovumConfigInput } from '../kernel/config/schema.js';
@@ -67,6 +68,7 @@ export async function startIdentity(
     options?: IdentityOptionsInput;
     config?: NovumConfigInput;
     logLines?: string[];
+    plugins?: PluginEntry[];
   } = {},
 ): Promise<IdentityHarness> {
   const clock = new TestClock();
@@ -78,6 +80,7 @@ export async function startIdentity(
   };
   const t = await createTestHelpdesk({
     modules: [identityModule(options)],
+    ...(setup.plugins ? { plugins: setup.plugins } : {}),
     clock,
     logLines,
     config: { admin: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }, ...setup.config },
