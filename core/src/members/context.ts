@@ -5,6 +5,7 @@
 import type Koa from 'koa';
 import type { Actor } from '../kernel/contract.js';
 import { errors } from '../kernel/errors.js';
+import type { Sql } from '../identity/db.js';
 
 export interface WorkspaceActor {
   actor: Actor;
@@ -50,4 +51,28 @@ export function isoOrNull(value: unknown): string | null {
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || (error as Error | null)?.name === 'UniqueConstraintViolationException';
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+/** Names of roles and teams are unique per workspace, case-insensitively. */
+export const nameTaken = (kind: 'role' | 'team', name: string) =>
+  errors.conflict(`${kind}_name_taken`, `A ${kind} with this name exists in this workspace`, {
+    name,
+  });
+
+/** Throws `<kind>_name_taken` when another row of the workspace has this name. */
+export async function assertNameFree(
+  sql: Sql,
+  kind: 'role' | 'team',
+  workspaceId: string,
+  name: string,
+  exceptId?: string,
+): Promise<void> {
+  // `kind` is one of two literals, never input: safe to name the table with it.
+  const rows = await sql(
+    `select id from ${kind} where workspace_id = ? and lower(name) = lower(?) and id <> ?`,
+    [workspaceId, name, exceptId ?? NIL_UUID],
+  );
+  if (rows.length > 0) throw nameTaken(kind, name);
 }

@@ -10,7 +10,7 @@ import type { PermissionCatalog } from '../kernel/plugins/permission-catalog.js'
 import { textArray, type Row, type Sql } from '../identity/db.js';
 import { effectivePermissions } from '../identity/permissions.js';
 import { assertActorHolds, assertAssignable } from './grants.js';
-import { iso, isUniqueViolation } from './context.js';
+import { assertNameFree, iso, isUniqueViolation, nameTaken } from './context.js';
 
 export interface RoleView {
   id: string;
@@ -72,22 +72,6 @@ async function lockCustomRole(sql: Sql, workspaceId: string, id: string): Promis
   return row;
 }
 
-const nameTaken = (name: string) =>
-  errors.conflict('role_name_taken', 'A role with this name exists in this workspace', { name });
-
-async function assertNameFree(
-  sql: Sql,
-  workspaceId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const rows = await sql(
-    `select id from role where workspace_id = ? and lower(name) = lower(?) and id <> ?`,
-    [workspaceId, name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
-  if (rows.length > 0) throw nameTaken(name);
-}
-
 /** Unique, sorted, and allowed by every rule in grants.ts. */
 function checkedPermissions(
   catalog: PermissionCatalog,
@@ -105,7 +89,7 @@ async function withUniqueName<T>(name: string, write: () => Promise<T>): Promise
   try {
     return await write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken(name);
+    if (isUniqueViolation(error)) throw nameTaken('role', name);
     throw error;
   }
 }
@@ -119,7 +103,7 @@ export async function createRole(
   now: Date,
 ): Promise<RoleView> {
   const permissions = checkedPermissions(catalog, actor, input.permissions);
-  await assertNameFree(sql, workspaceId, input.name);
+  await assertNameFree(sql, 'role', workspaceId, input.name);
   const id = uuidv7();
   await withUniqueName(input.name, () =>
     sql(
@@ -156,7 +140,7 @@ export async function updateRole(
     ? checkedPermissions(catalog, actor, input.permissions)
     : before;
   const renamed = input.name !== undefined && input.name !== row.name;
-  if (renamed) await assertNameFree(sql, workspaceId, input.name!, id);
+  if (renamed) await assertNameFree(sql, 'role', workspaceId, input.name!, id);
   await withUniqueName(input.name ?? row.name, () =>
     sql(
       `update role set name = coalesce(?, name),

@@ -6,7 +6,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { NovumError, errors } from '../kernel/errors.js';
 import type { Row, Sql } from '../identity/db.js';
-import { iso, isUniqueViolation } from './context.js';
+import { assertNameFree, iso, isUniqueViolation, nameTaken } from './context.js';
 
 export interface TeamView {
   id: string;
@@ -54,27 +54,11 @@ async function lockTeam(sql: Sql, workspaceId: string, id: string): Promise<void
   if (!rows[0]) throw errors.notFound('Team');
 }
 
-const nameTaken = (name: string) =>
-  errors.conflict('team_name_taken', 'A team with this name exists in this workspace', { name });
-
-async function assertNameFree(
-  sql: Sql,
-  workspaceId: string,
-  name: string,
-  exceptId?: string,
-): Promise<void> {
-  const rows = await sql(
-    `select id from team where workspace_id = ? and lower(name) = lower(?) and id <> ?`,
-    [workspaceId, name, exceptId ?? '00000000-0000-0000-0000-000000000000'],
-  );
-  if (rows.length > 0) throw nameTaken(name);
-}
-
 async function withUniqueName<T>(name: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (isUniqueViolation(error)) throw nameTaken(name);
+    if (isUniqueViolation(error)) throw nameTaken('team', name);
     throw error;
   }
 }
@@ -85,7 +69,7 @@ export async function createTeam(
   input: { name: string; description?: string | null | undefined },
   now: Date,
 ): Promise<TeamView> {
-  await assertNameFree(sql, workspaceId, input.name);
+  await assertNameFree(sql, 'team', workspaceId, input.name);
   const id = uuidv7();
   await withUniqueName(input.name, () =>
     sql(
@@ -103,7 +87,7 @@ export async function updateTeam(
   input: { name?: string | undefined; description?: string | null | undefined },
 ): Promise<TeamView> {
   await lockTeam(sql, workspaceId, id);
-  if (input.name !== undefined) await assertNameFree(sql, workspaceId, input.name, id);
+  if (input.name !== undefined) await assertNameFree(sql, 'team', workspaceId, input.name, id);
   await withUniqueName(input.name ?? '', () =>
     sql(
       `update team set name = coalesce(?, name), description = case when ? then ? else description end
