@@ -7,7 +7,7 @@
 //
 // Flags: --force / --verbose are passed to `tsc -b`; --tsc-only skips the workspace step.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const tscFlags = args.filter((a) => a === '--force' || a === '--verbose');
+const force = args.includes('--force');
 const tscOnly = args.includes('--tsc-only');
 const unknown = args.filter((a) => !['--force', '--verbose', '--tsc-only'].includes(a));
 if (unknown.length) {
@@ -92,6 +93,28 @@ let status = await run(
   `tsc -b tsconfig.json ${tscFlags.join(' ')}`.trim(),
 );
 
+/** Newest modification time of the files below `dir` (node_modules, dist and dotfiles excluded). */
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.'))
+      continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * A workspace build (the admin UI's vue-tsc + Vite) takes ~20 s: skip it when `dist/` was
+ * written after the last change to anything else in the package, so `npm start` stays quick.
+ */
+function isUpToDate(dir) {
+  const dist = path.join(root, dir, 'dist');
+  if (!existsSync(dist)) return false;
+  return newestMtime(dist) > newestMtime(path.join(root, dir));
+}
+
 // 2. Extra build steps in workspaces.
 if (status === 0 && !tscOnly) {
   const covered = referencedDirs();
@@ -104,10 +127,14 @@ if (status === 0 && !tscOnly) {
       console.log(`build: ${pkg.name} (${dir}): "${script}" already done by tsc -b, skipped`);
       continue;
     }
+    if (!force && isUpToDate(dir)) {
+      console.log(`build: ${pkg.name} (${dir}): dist/ is newer than every source file, skipped`);
+      continue;
+    }
     extra.push({ dir, name: pkg.name });
   }
   if (extra.length === 0) {
-    console.log('build: no workspace has extra build steps');
+    console.log('build: no workspace build to run');
   } else {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     status = await run(
