@@ -152,11 +152,19 @@ if (modes.includes('postgres')) {
 }
 
 const summary = [];
+const totals = { passed: 0, failed: 0, skipped: 0 };
 let failed = false;
+const count = (result) => {
+  if (!result.counts) return;
+  totals.passed += result.counts.passed;
+  totals.failed += result.counts.failed;
+  totals.skipped += result.counts.skipped;
+};
 
 if (modes.includes('pglite')) {
   const result = await runJest('pglite', {});
   failed ||= result.code !== 0;
+  count(result);
   summary.push(summaryLine('pglite', result));
 }
 
@@ -164,6 +172,7 @@ if (modes.includes('postgres')) {
   if (serverReachable) {
     const result = await runJest('postgres', { NOVUMDESK_TEST_PG_URL: pgUrl });
     failed ||= result.code !== 0;
+    count(result);
     summary.push(summaryLine('postgres', result));
   } else {
     summary.push(
@@ -175,4 +184,6 @@ if (modes.includes('postgres')) {
 
 console.log('\ntest summary:');
 for (const line of summary) console.log(`  ${line}`);
+// One plain closing line over both modes, the form CI systems read.
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failed ? 1 : 0);
