@@ -23,6 +23,7 @@ import { IDENTITY_PERMISSIONS } from './permissions.js';
 import { identityPersonalData } from './personal-data.js';
 import { apiKeyRoutes } from './routes/api-key.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { avatarRoutes } from './routes/avatar.routes.js';
 import { meRoutes } from './routes/me.routes.js';
 import { sessionRoutes } from './routes/session.routes.js';
 import { IdentityService } from './service.js';
@@ -52,7 +53,13 @@ export const identityModule = definePlugin<IdentityOptions, IdentityOptionsInput
       ).singleton(),
       authenticate: asFunction(({ identity }) => identity.authenticate).singleton(),
     });
-    for (const route of [...authRoutes(), ...sessionRoutes(), ...meRoutes(), ...apiKeyRoutes()]) {
+    for (const route of [
+      ...authRoutes(),
+      ...sessionRoutes(),
+      ...meRoutes(),
+      ...apiKeyRoutes(),
+      ...avatarRoutes(),
+    ]) {
       ctx.route(route);
     }
     ctx.job(

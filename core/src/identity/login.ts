@@ -16,7 +16,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { NovumError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { AuditLog } from './audit.js';
-import { inIdentityContext } from './db.js';
+import { inIdentityContext, type Sql } from './db.js';
 import { TooManyRequestsError } from './http-errors.js';
 import type { IdentityOptions } from './options.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
@@ -105,14 +105,17 @@ export class LoginService {
   }
 
   /** The workspaces a user belongs to, oldest membership first. */
-  async workspacesOf(userId: string): Promise<WorkspaceSummary[]> {
-    const rows = await inIdentityContext(this.orm, { userId }, (sql) =>
+  async workspacesOf(userId: string, inContext?: Sql): Promise<WorkspaceSummary[]> {
+    const query = (sql: Sql) =>
       sql(
         `select w.id, w.name, w.slug from membership m join workspace w on w.id = m.workspace_id
           where m.user_id = ? order by m.created_at, m.id`,
         [userId],
-      ),
-    );
+      );
+    // `inContext`: a transaction whose identity context already names this user.
+    const rows = inContext
+      ? await query(inContext)
+      : await inIdentityContext(this.orm, { userId }, query);
     return rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug }));
   }
 

@@ -4,6 +4,8 @@
  * never hashes). Erase: the membership and everything hanging off it in that workspace; when it
  * was their last workspace, the account itself is anonymised (the row stays so security events
  * keep a pseudonymous id to point at, PRV-14) and its tokens and stored mail are deleted.
+ * The avatar belongs to the account: the export names its storage key and content type (not the
+ * bytes), and the file is deleted from storage with the account's anonymisation.
  */
 import type { AwilixContainer } from 'awilix';
 import type {
@@ -52,7 +54,13 @@ export const identityPersonalData: PersonalDataHandlers = {
            from api_key where created_by = ? and workspace_id = ?`,
         [subject.id, subject.workspaceId],
       );
-      return { user: user ?? null, roles, sessions, apiKeys };
+      const avatar = user?.avatar_file
+        ? {
+            key: user.avatar_file as string,
+            contentType: (await scope.cradle.storage.get(user.avatar_file))?.contentType ?? null,
+          }
+        : null;
+      return { user: user ?? null, avatar, roles, sessions, apiKeys };
     });
   },
 
@@ -60,7 +68,8 @@ export const identityPersonalData: PersonalDataHandlers = {
     if (subject.kind !== 'user') return { erased: 0 };
     const context = { userId: subject.id, workspaceId: subject.workspaceId };
     const now = scope.cradle.clock.now();
-    return inIdentityContext(scope.cradle.em, context, async (sql) => {
+    let avatarFile: string | null = null;
+    const result = await inIdentityContext(scope.cradle.em, context, async (sql) => {
       let erased = 0;
       const count = async (text: string, params: unknown[]) =>
         (erased += (await sql(text, params)).length);
@@ -89,7 +98,10 @@ export const identityPersonalData: PersonalDataHandlers = {
       ]);
       if (Number(left?.n ?? 0) > 0)
         return { erased, kept: ['user account (member of other workspaces)'] };
-      const [user] = await sql(`select email from user_account where id = ?`, [subject.id]);
+      const [user] = await sql(`select email, avatar_file from user_account where id = ?`, [
+        subject.id,
+      ]);
+      avatarFile = (user?.avatar_file as string | null | undefined) ?? null;
       await count(`delete from action_token where user_id = ? returning id`, [subject.id]);
       await count(`delete from refresh_token where user_id = ? returning id`, [subject.id]);
       await count(`delete from auth_session where user_id = ? returning id`, [subject.id]);
@@ -103,5 +115,11 @@ export const identityPersonalData: PersonalDataHandlers = {
       );
       return { erased, kept: ['security events (pseudonymous user id)'] };
     });
+    // After the row no longer points at it: a failure here leaves an orphan file, not a reference.
+    if (avatarFile) {
+      await scope.cradle.storage.delete(avatarFile);
+      result.erased += 1;
+    }
+    return result;
   },
 };

@@ -44,11 +44,12 @@ export function meRoutes(): RouteDefinition[] {
             workspaces: [workspace],
           };
         }
-        const rows = await inIdentityContext(
+        // One transaction for both reads: every round trip counts on the most frequent request.
+        const { rows, workspaces } = await inIdentityContext(
           identity.orm,
           { workspaceId, userId: actor.id },
-          (sql) =>
-            sql(
+          async (sql) => ({
+            rows: await sql(
               `select u.id, u.email, u.display_name, u.avatar_file, u.time_zone, u.language,
                     u.email_verified_at, u.created_at, w.name as workspace_name, w.slug,
                     r.id as role_id, r.key as role_key, r.name as role_name
@@ -59,6 +60,8 @@ export function meRoutes(): RouteDefinition[] {
               where u.id = ?`,
               [workspaceId, actor.id],
             ),
+            workspaces: await identity.login.workspacesOf(actor.id, sql),
+          }),
         );
         const me = rows[0];
         if (!me) throw errors.notFound('User');
@@ -78,7 +81,7 @@ export function meRoutes(): RouteDefinition[] {
           workspace: { id: workspaceId, name: me.workspace_name, slug: me.slug },
           role: { id: me.role_id, key: me.role_key, name: me.role_name },
           permissions,
-          workspaces: await identity.login.workspacesOf(actor.id),
+          workspaces,
         };
       },
     }),
