@@ -20,6 +20,7 @@ import type { JobQueue } from '../jobs/job-queue.js';
 import type { EventBus, EventEnvelope, EventMap } from '../events/event-bus.js';
 import type { Clock } from './clock.js';
 import type { PermissionCatalog } from './plugins/permission-catalog.js';
+import type { StorageProvider } from '../storage/storage.js';
 
 /** Who is acting: filled by the auth layer (identity issue); `null` for anonymous requests. */
 export interface Actor {
@@ -44,6 +45,8 @@ export interface CoreCradle {
   hookDiagnostics: () => HookDiagnostics[];
   /** Every permission the core modules and loaded plugins declare (`permissions` manifests). */
   permissionCatalog: PermissionCatalog;
+  /** Uploaded files (avatars, …): `LocalDiskStorage` under `<dataDir>/files` by default. */
+  storage: StorageProvider;
 }
 
 /** What a request or job scope adds to the root cradle. */

@@ -7,6 +7,7 @@
  * → HTTP app. `start()` checks migrations, starts the queue, boots plugins, then listens;
  * `stop()` undoes it in reverse.
  */
+import path from 'node:path';
 import type Koa from 'koa';
 import { asFunction, asValue, type AwilixContainer } from 'awilix';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -42,6 +43,7 @@ import { adminAssetDirs, adminExtensionRoutes } from '../system/admin-extensions
 import { adminUiMiddleware } from '../admin-host/index.js';
 import { inWorkspaceScope, jobWorkspaceId, runInActorWorkspace } from '../tenancy/index.js';
 import { CORE_VERSION } from '../version.js';
+import { LocalDiskStorage } from '../storage/storage.js';
 
 export interface CreateHelpdeskOptions {
   /** Configuration in code (embedding, tests). Without it, `novumdesk.config.*` in `cwd` is read. */
@@ -119,6 +121,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     plugins: asFunction(() => host.info()),
     hookDiagnostics: asValue(() => hookHost.describe()),
     permissionCatalog: asValue(createPermissionCatalog(resolved)),
+    storage: asValue(new LocalDiskStorage(path.join(config.dataDir, 'files'))),
   });
   host.register();
   hookHost.freeze();

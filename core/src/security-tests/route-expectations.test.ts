@@ -129,6 +129,12 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
     body: () => ({ userIds: [] }),
   },
   'PATCH /api/v1/me': { access: 'authenticated' },
+  'PUT /api/v1/me/avatar': { access: 'authenticated' },
+  'DELETE /api/v1/me/avatar': { access: 'authenticated' },
+  'GET /api/v1/users/{id}/avatar': {
+    access: 'authenticated',
+    resource: (fx) => ({ id: fx.a.owner.userId }),
+  },
   'POST /api/v1/auth/password-reset': { access: 'public' },
   'POST /api/v1/auth/password-reset/confirm': { access: 'public' },
   'POST /api/v1/auth/verify-email': { access: 'public' },

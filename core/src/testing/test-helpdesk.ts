@@ -3,6 +3,9 @@
  * PostgreSQL database), migrated, started and listening on a free port; `close()` stops it and
  * drops the database. Tests talk HTTP to `url` like any client would.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createHelpdesk, type CreateHelpdeskOptions, type Helpdesk } from '../kernel/helpdesk.js';
@@ -30,6 +33,13 @@ export const TEST_SECRET = 'test-secret-that-is-long-enough-for-hmac-keys-012345
 
 export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Promise<TestHelpdesk> {
   const database = await createTestDatabase();
+  // A fresh data directory (uploaded files, …) per helpdesk unless the test names one.
+  const dataDir = options.config?.dataDir
+    ? null
+    : mkdtempSync(path.join(tmpdir(), 'novumdesk-test-'));
+  const removeDataDir = () => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
   const logLines = options.logLines;
   const logger =
     options.logger ??
@@ -43,6 +53,7 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
       config: {
         port: 0,
         secret: TEST_SECRET,
+        ...(dataDir ? { dataDir } : {}),
         ...options.config,
         database: {
           ...(database.url ? { url: database.url, autoMigrate: true } : {}),
@@ -53,6 +64,7 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
     });
   } catch (error) {
     await database.drop();
+    removeDataDir();
     throw error;
   }
   if (options.start ?? true) {
@@ -61,6 +73,7 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
     } catch (error) {
       await hd.stop().catch(() => undefined);
       await database.drop();
+      removeDataDir();
       throw error;
     }
   }
@@ -74,6 +87,7 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
         await hd.stop();
       } finally {
         await database.drop();
+        removeDataDir();
       }
     },
   };
