@@ -43,7 +43,10 @@ export async function createTestHelpdesk(options: TestHelpdeskOptions = {}): Pro
   const logLines = options.logLines;
   const logger =
     options.logger ??
-    pino({ level: logLines ? 'debug' : 'silent' }, logLines ? lineCollector(logLines) : undefined);
+    pino(
+      { ...loggerDefaults, level: logLines ? 'debug' : 'silent' },
+      logLines ? lineCollector(logLines) : undefined,
+    );
   let hd: Helpdesk;
   try {
     hd = await createHelpdesk({
