@@ -1,9 +1,16 @@
 import type { PluginEntry } from '../kernel/plugins/index.js';
 import { identityModule } from '../identity/index.js';
 import { membersModule } from '../members/index.js';
+import { contactsModule } from '../contacts/index.js';
+import { webhooksModule } from '../webhooks/index.js';
 
 /**
  * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
  * through the plugin contract, after the kernel's own module. Domain issues add theirs here.
  */
-export const defaultModules: PluginEntry[] = [identityModule, membersModule];
+export const defaultModules: PluginEntry[] = [
+  identityModule,
+  membersModule,
+  contactsModule,
+  webhooksModule,
+];

@@ -123,6 +123,22 @@ describe('authorization matrix', () => {
       token: owner.token,
       body: { name: `Key ${label}`, permissions: ['members:read'] },
     });
+    const contact = await h.expectStatus(201, 'POST', '/contacts', {
+      token: owner.token,
+      body: { name: `Contact ${label}`, emails: [uniqueEmail(`${label}-contact`)] },
+    });
+    const organization = await h.expectStatus(201, 'POST', '/organizations', {
+      token: owner.token,
+      body: { name: `Org ${label}` },
+    });
+    const contactImport = await h.expectStatus(202, 'POST', '/contacts/imports', {
+      token: owner.token,
+      body: { csv: 'name,email\r\n' },
+    });
+    const webhook = await h.expectStatus(201, 'POST', '/webhooks', {
+      token: owner.token,
+      body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['*'] },
+    });
     return {
       owner,
       agent,
@@ -131,6 +147,10 @@ describe('authorization matrix', () => {
       teamId: team.body.id,
       invitationId: invitation.id,
       apiKeyId: apiKey.body.id,
+      webhookId: webhook.body.id,
+      contactId: contact.body.id,
+      organizationId: organization.body.id,
+      contactImportId: contactImport.body.id,
     };
   }
 

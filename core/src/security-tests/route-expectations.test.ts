@@ -26,6 +26,11 @@ export interface WorkspaceFixtures {
   teamId: string;
   invitationId: string;
   apiKeyId: string;
+  /** A webhook subscription (webhooks module). */
+  webhookId: string;
+  contactId: string;
+  organizationId: string;
+  contactImportId: string;
 }
 
 export interface Fixtures {
@@ -140,4 +145,73 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   'POST /api/v1/auth/verify-email': { access: 'public' },
   'POST /api/v1/auth/verify-email/resend': { access: 'authenticated' },
   'GET /api/v1/audit-events': { access: perm('audit:read') },
+
+  // Contacts and organizations (contacts module).
+  'GET /api/v1/contacts': { access: perm('contacts:read') },
+  'POST /api/v1/contacts': { access: perm('contacts:write') },
+  'GET /api/v1/contacts/export.csv': { access: perm('contacts:read') },
+  'POST /api/v1/contacts/imports': { access: perm('contacts:write') },
+  'GET /api/v1/contacts/imports/{id}': {
+    access: perm('contacts:read'),
+    resource: (fx) => ({ id: fx.a.contactImportId }),
+  },
+  'GET /api/v1/contacts/{id}': {
+    access: perm('contacts:read'),
+    resource: (fx) => ({ id: fx.a.contactId }),
+  },
+  'PATCH /api/v1/contacts/{id}': {
+    access: perm('contacts:write'),
+    resource: (fx) => ({ id: fx.a.contactId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/contacts/{id}': {
+    access: perm('contacts:write'),
+    resource: (fx) => ({ id: fx.a.contactId }),
+  },
+  'POST /api/v1/contacts/{id}/merge': {
+    access: perm('contacts:write'),
+    // B names A's contact as the target and its own as the source: still 404.
+    resource: (fx) => ({ id: fx.a.contactId }),
+    body: (fx) => ({ sourceId: fx.b.contactId }),
+  },
+  'GET /api/v1/organizations': { access: perm('contacts:read') },
+  'POST /api/v1/organizations': { access: perm('contacts:write') },
+  'GET /api/v1/organizations/{id}': {
+    access: perm('contacts:read'),
+    resource: (fx) => ({ id: fx.a.organizationId }),
+  },
+  'PATCH /api/v1/organizations/{id}': {
+    access: perm('contacts:write'),
+    resource: (fx) => ({ id: fx.a.organizationId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/organizations/{id}': {
+    access: perm('contacts:write'),
+    resource: (fx) => ({ id: fx.a.organizationId }),
+  },
+  // Webhooks module: subscriptions, delivery log, replay, change feed (settings:manage).
+  'GET /api/v1/webhooks': { access: perm('settings:manage') },
+  'POST /api/v1/webhooks': { access: perm('settings:manage') },
+  'GET /api/v1/webhooks/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.webhookId }),
+  },
+  'PATCH /api/v1/webhooks/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.webhookId }),
+    body: () => ({ enabled: false }),
+  },
+  'DELETE /api/v1/webhooks/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.webhookId }),
+  },
+  'GET /api/v1/webhooks/{id}/deliveries': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.webhookId }),
+  },
+  'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/replay': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.webhookId }),
+  },
+  'GET /api/v1/changes': { access: perm('settings:manage') },
 };
