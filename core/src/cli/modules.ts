@@ -2,6 +2,7 @@ import type { PluginEntry } from '../kernel/plugins/index.js';
 import { identityModule } from '../identity/index.js';
 import { membersModule } from '../members/index.js';
 import { contactsModule } from '../contacts/index.js';
+import { ticketsModule } from '../tickets/index.js';
 import { webhooksModule } from '../webhooks/index.js';
 
 /**
@@ -12,5 +13,6 @@ export const defaultModules: PluginEntry[] = [
   identityModule,
   membersModule,
   contactsModule,
+  ticketsModule,
   webhooksModule,
 ];

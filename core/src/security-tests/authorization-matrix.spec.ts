@@ -135,6 +135,14 @@ describe('authorization matrix', () => {
       token: owner.token,
       body: { csv: 'name,email\r\n' },
     });
+    const ticket = await h.expectStatus(201, 'POST', '/tickets', {
+      token: owner.token,
+      body: {
+        subject: `Ticket ${label}`,
+        requesterId: contact.body.id,
+        message: { body: 'Matrix fixture' },
+      },
+    });
     const webhook = await h.expectStatus(201, 'POST', '/webhooks', {
       token: owner.token,
       body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['*'] },
@@ -151,6 +159,7 @@ describe('authorization matrix', () => {
       contactId: contact.body.id,
       organizationId: organization.body.id,
       contactImportId: contactImport.body.id,
+      ticketId: ticket.body.id,
     };
   }
 

@@ -31,6 +31,8 @@ export interface WorkspaceFixtures {
   contactId: string;
   organizationId: string;
   contactImportId: string;
+  /** A ticket (tickets module). */
+  ticketId: string;
 }
 
 export interface Fixtures {
@@ -188,6 +190,37 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   'DELETE /api/v1/organizations/{id}': {
     access: perm('contacts:write'),
     resource: (fx) => ({ id: fx.a.organizationId }),
+  },
+  // Tickets module: tickets, replies, notes, timeline (tickets:read / tickets:write).
+  'GET /api/v1/tickets': { access: perm('tickets:read') },
+  'POST /api/v1/tickets': { access: perm('tickets:write') },
+  'GET /api/v1/tickets/by-number/{number}': {
+    access: perm('tickets:read'),
+    notAWorkspaceResource:
+      "a ticket number is resolved in the caller's own workspace (every workspace has a #1); tickets.spec.ts checks it",
+  },
+  'GET /api/v1/tickets/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+  },
+  'PATCH /api/v1/tickets/{id}': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ status: 'open' }),
+  },
+  'POST /api/v1/tickets/{id}/messages': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ body: 'Hello from another workspace' }),
+  },
+  'POST /api/v1/tickets/{id}/notes': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ body: 'Note from another workspace' }),
+  },
+  'GET /api/v1/tickets/{id}/timeline': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
   },
   // Webhooks module: subscriptions, delivery log, replay, change feed (settings:manage).
   'GET /api/v1/webhooks': { access: perm('settings:manage') },

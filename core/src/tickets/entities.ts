@@ -1,0 +1,127 @@
+/**
+ * The tickets module's tables as EntitySchemas (tenant entities: `workspaceFilter`). The module's
+ * own code uses plain SQL through the request's transaction (`sqlFor(em)`), like contacts; the
+ * schemas let other modules and plugins read these tables through the ORM.
+ */
+import { EntitySchema } from '@mikro-orm/postgresql';
+import { workspaceFilter } from '../tenancy/index.js';
+
+export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const TICKET_TYPES = ['question', 'incident', 'problem', 'task'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+export interface TicketVia {
+  channel: string;
+  inboxId: string | null;
+}
+
+export interface Ticket {
+  id: string;
+  workspaceId: string;
+  number: number;
+  subject: string;
+  requesterId: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  type: TicketType | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  tags: string[];
+  customFields: Record<string, unknown>;
+  via: TicketVia;
+  firstResponseAt: Date | null;
+  solvedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const TicketSchema = new EntitySchema<Ticket>({
+  name: 'Ticket',
+  tableName: 'ticket',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    number: { type: 'integer' },
+    subject: { type: 'text' },
+    requesterId: { type: 'uuid' },
+    status: { type: 'text' },
+    priority: { type: 'text' },
+    type: { type: 'text', nullable: true },
+    assigneeId: { type: 'uuid', nullable: true },
+    teamId: { type: 'uuid', nullable: true },
+    tags: { type: 'string[]', columnType: 'text[]' },
+    customFields: { type: 'json' },
+    via: { type: 'json' },
+    firstResponseAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    solvedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** A public reply (inbound or outbound) or an internal note on a ticket. */
+export interface TicketMessage {
+  id: string;
+  workspaceId: string;
+  ticketId: string;
+  kind: 'reply' | 'note';
+  direction: 'inbound' | 'outbound' | null;
+  authorUserId: string | null;
+  authorContactId: string | null;
+  bodyText: string;
+  /** Not written yet: bodies are text only until an HTML sanitizer is part of the core. */
+  bodyHtml: string | null;
+  deliveryStatus: string | null;
+  createdAt: Date;
+}
+
+export const TicketMessageSchema = new EntitySchema<TicketMessage>({
+  name: 'TicketMessage',
+  tableName: 'ticket_message',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    ticketId: { type: 'uuid' },
+    kind: { type: 'text' },
+    direction: { type: 'text', nullable: true },
+    authorUserId: { type: 'uuid', nullable: true },
+    authorContactId: { type: 'uuid', nullable: true },
+    bodyText: { type: 'text' },
+    bodyHtml: { type: 'text', nullable: true },
+    deliveryStatus: { type: 'text', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+/** One state change on a ticket's timeline: who (`actor`), what (`type`, `data`), when. */
+export interface TicketEvent {
+  id: string;
+  workspaceId: string;
+  ticketId: string;
+  actor: { kind: string; id: string } | null;
+  type: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export const TicketEventSchema = new EntitySchema<TicketEvent>({
+  name: 'TicketEvent',
+  tableName: 'ticket_event',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    ticketId: { type: 'uuid' },
+    actor: { type: 'json', nullable: true },
+    type: { type: 'text' },
+    data: { type: 'json' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export const ticketEntities = [TicketSchema, TicketMessageSchema, TicketEventSchema];

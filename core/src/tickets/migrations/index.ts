@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125133000_tickets } from './Migration20261125133000_tickets.js';
+
+/** The tickets module's migrations, oldest first. Names are `tickets/<class name>`. */
+export const ticketsMigrations: MigrationObject[] = [
+  { name: 'tickets/Migration20261125133000_tickets', class: Migration20261125133000_tickets },
+];
