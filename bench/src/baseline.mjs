@@ -2,6 +2,7 @@
 // as NovumDesk so the ratio between them is meaningful on any machine.
 //   GET /plain → {"ok":true}
 //   GET /db    → one `SELECT 1` through a pg Pool, as JSON
+//   POST /write → one INSERT … RETURNING and one SELECT by primary key (a minimal "create")
 import http from 'node:http';
 import Koa from 'koa';
 import pg from 'pg';
@@ -25,6 +26,18 @@ export async function startBaseline({ pgConnection, poolSize = 10 }) {
   // flood stderr and slow the server down.
   app.silent = true;
   app.use(async (ctx) => {
+    if (ctx.method === 'POST' && ctx.path === '/write') {
+      if (!pool) ctx.throw(503, 'no database');
+      const { rows } = await pool.query(
+        'INSERT INTO bench_baseline_item (body) VALUES ($1) RETURNING id',
+        ['{"subject":"Printer on fire"}'],
+      );
+      ctx.status = 201;
+      ctx.body = (
+        await pool.query('SELECT * FROM bench_baseline_item WHERE id = $1', [rows[0].id])
+      ).rows[0];
+      return;
+    }
     if (ctx.method !== 'GET') ctx.throw(405);
     if (ctx.path === '/plain') {
       ctx.body = { ok: true };
@@ -44,7 +57,12 @@ export async function startBaseline({ pgConnection, poolSize = 10 }) {
     server.listen(0, '127.0.0.1', resolve);
   });
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-  if (pool) await pool.query('SELECT 1'); // fail early, not during the load
+  if (pool) {
+    await pool.query('SELECT 1'); // fail early, not during the load
+    await pool.query(
+      'CREATE TABLE IF NOT EXISTS bench_baseline_item (id bigserial PRIMARY KEY, body jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())',
+    );
+  }
 
   return {
     url: `http://127.0.0.1:${port}`,

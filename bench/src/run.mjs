@@ -314,13 +314,17 @@ try {
       // on a shared 2-core machine the throughput drifts within a run, and adjacent
       // measurements keep that drift out of the ratio.
       const bPath = scenario.baseline.path;
+      const bMethod = scenario.baseline.method ?? 'GET';
       const bUrl = baseline.url + bPath;
-      await probe(bUrl, { method: 'GET', headers: {} });
-      const base = await measured(`${tag}: baseline GET ${bPath}`, { url: bUrl });
+      await probe(bUrl, { method: bMethod, headers: {} });
+      const base = await measured(`${tag}: baseline ${bMethod} ${bPath}`, {
+        url: bUrl,
+        method: bMethod,
+      });
       const baseProblem = failureOf(base);
-      if (baseProblem) throw new Error(`baseline GET ${bPath}: ${baseProblem}`);
+      if (baseProblem) throw new Error(`baseline ${bMethod} ${bPath}: ${baseProblem}`);
       row.baselineRps = round(base.rps, 0);
-      log(`${tag}: baseline GET ${bPath}: ${row.baselineRps} req/s, p99 ${base.p99Ms} ms`);
+      log(`${tag}: baseline ${bMethod} ${bPath}: ${row.baselineRps} req/s, p99 ${base.p99Ms} ms`);
       if (!novum) continue;
 
       let spec = { method: 'GET', ...scenario.novumdesk };

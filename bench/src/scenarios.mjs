@@ -17,6 +17,26 @@
 //
 // Keep the default set (scale: false) small: each scenario costs warm-up + duration seconds.
 
+/** Signs in as the bench owner; returns the headers an authenticated scenario sends. */
+async function signIn({ url, admin }) {
+  const res = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: admin.email, password: admin.password }),
+  });
+  if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const { accessToken } = await res.json();
+  return { authorization: `Bearer ${accessToken}` };
+}
+
+const ticketBody = {
+  subject: 'The printer is on fire',
+  requester: { email: 'bench-requester@example.com', name: 'Bench Requester' },
+  priority: 'high',
+  tags: ['bench'],
+  message: { body: 'Smoke is coming out of tray 2. Please advise.' },
+};
+
 /** @type {import('./types.js').Scenario[]} */
 export const scenarios = [
   {
@@ -39,15 +59,55 @@ export const scenarios = [
     novumdesk: {
       method: 'GET',
       path: '/api/v1/me',
-      async setup({ url, admin }) {
-        const res = await fetch(`${url}/api/v1/auth/login`, {
+      async setup(ctx) {
+        return { headers: await signIn(ctx) };
+      },
+    },
+  },
+  {
+    name: 'create-ticket',
+    description:
+      'POST /api/v1/tickets (authenticated, validated, hooks, number counter, message, timeline, outbox event) vs an INSERT … RETURNING + SELECT',
+    baseline: { path: '/write', method: 'POST' },
+    novumdesk: {
+      method: 'POST',
+      path: '/api/v1/tickets',
+      body: ticketBody,
+      async setup(ctx) {
+        return { headers: await signIn(ctx) };
+      },
+    },
+  },
+  {
+    name: 'get-ticket',
+    description: 'GET /api/v1/tickets/:id with its latest timeline items vs one SELECT',
+    baseline: { path: '/db' },
+    novumdesk: {
+      method: 'GET',
+      path: '/api/v1/tickets/(set by setup)',
+      async setup(ctx) {
+        const headers = await signIn(ctx);
+        const res = await fetch(`${ctx.url}/api/v1/tickets`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: admin.email, password: admin.password }),
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify(ticketBody),
         });
-        if (!res.ok) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-        const { accessToken } = await res.json();
-        return { headers: { authorization: `Bearer ${accessToken}` } };
+        if (!res.ok) throw new Error(`creating a ticket failed: ${res.status} ${await res.text()}`);
+        const { id } = await res.json();
+        return { path: `/api/v1/tickets/${id}`, headers };
+      },
+    },
+  },
+  {
+    name: 'list-tickets',
+    description:
+      'GET /api/v1/tickets?status=new&limit=25 (a filtered view, keyset page) vs one SELECT',
+    baseline: { path: '/db' },
+    novumdesk: {
+      method: 'GET',
+      path: '/api/v1/tickets?status=new&limit=25',
+      async setup(ctx) {
+        return { headers: await signIn(ctx) };
       },
     },
   },

@@ -19,7 +19,8 @@ export interface Scenario {
   description?: string;
   scale?: boolean;
   seeds?: string[];
-  baseline: { path: '/plain' | '/db' | string };
+  /** '/plain' (tiny JSON), '/db' (one SELECT) or POST '/write' (INSERT … RETURNING + SELECT). */
+  baseline: { path: '/plain' | '/db' | '/write' | string; method?: 'GET' | 'POST' };
   novumdesk: RequestSpec & {
     setup?(
       ctx: ScenarioContext,
