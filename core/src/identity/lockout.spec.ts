@@ -107,9 +107,11 @@ describe('login throttling and lockout (SEC-26…SEC-28)', () => {
       samples.wrong.push(await time(account.email));
     }
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[2]!;
-    // Both verify an argon2 hash (~60 ms): an unknown address is not the fast path.
-    expect(median(samples.unknown)).toBeGreaterThan(median(samples.wrong) * 0.6);
-    expect(median(samples.unknown)).toBeLessThan(median(samples.wrong) * 1.6);
+    // Both verify an argon2 hash (~60 ms); skipping it for an unknown address would make that
+    // path ~20x faster. The bounds are wide on purpose: the test runs beside other suites on
+    // 2 cores, and a timing test must not fail on noise, only on the missing hash.
+    expect(median(samples.unknown)).toBeGreaterThan(median(samples.wrong) * 0.3);
+    expect(median(samples.unknown)).toBeLessThan(median(samples.wrong) * 3);
   });
 
   it('a malformed address is the same 401, not a telling 400', async () => {
