@@ -3,6 +3,7 @@ import { identityModule } from '../identity/index.js';
 import { membersModule } from '../members/index.js';
 import { contactsModule } from '../contacts/index.js';
 import { ticketsModule } from '../tickets/index.js';
+import { inboxesModule } from '../inboxes/index.js';
 import { webhooksModule } from '../webhooks/index.js';
 
 /**
@@ -14,5 +15,6 @@ export const defaultModules: PluginEntry[] = [
   membersModule,
   contactsModule,
   ticketsModule,
+  inboxesModule,
   webhooksModule,
 ];

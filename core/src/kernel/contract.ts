@@ -47,6 +47,53 @@ export interface CoreCradle {
   permissionCatalog: PermissionCatalog;
   /** Uploaded files (avatars, …): `LocalDiskStorage` under `<dataDir>/files` by default. */
   storage: StorageProvider;
+  /** Channel providers by type, as plugins added them with `ctx.channels.add()` in register(). */
+  channelProviders: ReadonlyMap<string, ChannelProviderDeclaration>;
+}
+
+/** An outbound message a channel provider delivers (an agent's public reply). */
+export interface ChannelOutboundMessage {
+  inboxId: string;
+  ticketId: string;
+  messageId: string;
+  /** The requester's address on the channel (an email address, a phone number, …). */
+  to: string;
+  subject: string;
+  body: string;
+  /** The thread the reply belongs to on the channel, when the inbound message named one. */
+  threadKey: string | null;
+}
+
+export interface ChannelSendContext<S = unknown> {
+  workspaceId: string;
+  /** The inbox's settings, already validated by the provider's `settings` schema. */
+  settings: S;
+  scope: AwilixContainer<RequestCradle>;
+  signal?: AbortSignal;
+}
+
+/** What `send()` reports: delivered (with the channel's id for it) or failed (retryable or not). */
+export type DeliveryResult =
+  { status: 'sent'; externalId?: string } | { status: 'failed'; error: string; retryable: boolean };
+
+/**
+ * A channel type (email, API, chat, …). An inbox is a configured instance of one: several
+ * inboxes per provider, each with settings the provider's zod schema validates. Inbound
+ * messages enter through the inboxes module (normalized: from, subject, body, externalId,
+ * threadKey); `send()` delivers replies. One provider per `type` across all plugins.
+ */
+export interface ChannelProvider<S = unknown> {
+  /** kebab-case, unique across plugins: `api`, `email`, `whatsapp`. */
+  type: string;
+  displayName: string;
+  /** Validates (and may default) an inbox's settings; the parsed value is what is stored. */
+  settings: ZodType<S>;
+  send?(message: ChannelOutboundMessage, ctx: ChannelSendContext<S>): Promise<DeliveryResult>;
+}
+
+export interface ChannelProviderDeclaration {
+  pluginId: string;
+  provider: ChannelProvider;
 }
 
 /** What a request or job scope adds to the root cradle. */
@@ -129,6 +176,10 @@ export interface PluginContext<O = unknown> {
     handler: (data: T, scope: AwilixContainer<RequestCradle>) => Promise<void>,
     options?: { cron?: string; retryLimit?: number; retryDelaySeconds?: number },
   ): void;
+  /** Channel types this plugin provides; a second provider of the same type fails assembly. */
+  readonly channels: {
+    add<S>(provider: ChannelProvider<S>): void;
+  };
 }
 
 /** What `boot()` / `shutdown()` get: the assembled container. */

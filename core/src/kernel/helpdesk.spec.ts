@@ -340,3 +340,23 @@ describe('admin UI extensions', () => {
     );
   });
 });
+
+describe('channel providers', () => {
+  const smsChannel = (id: string) =>
+    definePlugin({
+      id,
+      version: '1.0.0',
+      core: '^0.1.0',
+      register(ctx) {
+        ctx.channels.add({ type: 'sms', displayName: 'SMS', settings: z.object({}) });
+      },
+    });
+
+  it('refuses two plugins providing the same channel type, naming both', async () => {
+    await expect(
+      createTestHelpdesk({ plugins: [smsChannel('sms-one')({}), smsChannel('sms-two')({})] }),
+    ).rejects.toThrow(
+      /"sms-two" cannot provide channel type "sms": already provided by plugin "sms-one"/,
+    );
+  });
+});

@@ -122,6 +122,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     hookDiagnostics: asValue(() => hookHost.describe()),
     permissionCatalog: asValue(createPermissionCatalog(resolved)),
     storage: asValue(new LocalDiskStorage(path.join(config.dataDir, 'files'))),
+    channelProviders: asValue(host.declarations.channels),
   });
   host.register();
   hookHost.freeze();

@@ -143,6 +143,10 @@ describe('authorization matrix', () => {
         message: { body: 'Matrix fixture' },
       },
     });
+    const inbox = await h.expectStatus(201, 'POST', '/inboxes', {
+      token: owner.token,
+      body: { channelType: 'api', name: `Inbox ${label}` },
+    });
     const webhook = await h.expectStatus(201, 'POST', '/webhooks', {
       token: owner.token,
       body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['*'] },
@@ -160,6 +164,7 @@ describe('authorization matrix', () => {
       organizationId: organization.body.id,
       contactImportId: contactImport.body.id,
       ticketId: ticket.body.id,
+      inboxId: inbox.body.id,
     };
   }
 

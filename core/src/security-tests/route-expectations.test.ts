@@ -33,6 +33,8 @@ export interface WorkspaceFixtures {
   contactImportId: string;
   /** A ticket (tickets module). */
   ticketId: string;
+  /** An API inbox (inboxes module). */
+  inboxId: string;
 }
 
 export interface Fixtures {
@@ -221,6 +223,35 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/tickets/{id}/timeline': {
     access: perm('tickets:read'),
     resource: (fx) => ({ id: fx.a.ticketId }),
+  },
+  // Inboxes module: management (settings:manage), API inbox messages (tickets:write).
+  'GET /api/v1/inboxes/channel-types': {
+    access: perm('settings:manage'),
+    skipListCheck: 'the channel types loaded in the instance: the same for every workspace',
+  },
+  'GET /api/v1/inboxes': { access: perm('settings:manage') },
+  'POST /api/v1/inboxes': { access: perm('settings:manage') },
+  'GET /api/v1/inboxes/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.inboxId }),
+  },
+  'PATCH /api/v1/inboxes/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.inboxId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/inboxes/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.inboxId }),
+  },
+  'POST /api/v1/inboxes/{id}/messages': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.inboxId }),
+    body: () => ({
+      from: { email: 'intruder@example.test' },
+      subject: 'From another workspace',
+      body: 'Hello',
+    }),
   },
   // Webhooks module: subscriptions, delivery log, replay, change feed (settings:manage).
   'GET /api/v1/webhooks': { access: perm('settings:manage') },

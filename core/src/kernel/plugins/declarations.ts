@@ -3,7 +3,7 @@
  * subscribers and jobs. The kernel only collects them; the HTTP layer mounts the routes and
  * `helpdesk.ts` wires subscribers and jobs to the queue, after every plugin has registered.
  */
-import type { PluginContext } from '../contract.js';
+import type { ChannelProvider, ChannelProviderDeclaration, PluginContext } from '../contract.js';
 import type { RouteDefinition } from '../../http/route.js';
 import { NovumError } from '../errors.js';
 
@@ -38,15 +38,19 @@ export interface PluginDeclarations {
   readonly routes: readonly PluginRouteDeclaration[];
   readonly subscriptions: readonly PluginEventSubscription[];
   readonly jobs: readonly PluginJobDeclaration[];
+  /** Channel providers by type (`ctx.channels.add`). */
+  readonly channels: ReadonlyMap<string, ChannelProviderDeclaration>;
 }
 
 // Queue names end up in pg-boss and in logs; keep them to a portable alphabet.
 const DECLARATION_NAME = /^[a-z][a-zA-Z0-9-]*$/;
+const CHANNEL_TYPE = /^[a-z][a-z0-9-]{0,39}$/;
 
 export class DeclarationCollector implements PluginDeclarations {
   readonly routes: PluginRouteDeclaration[] = [];
   readonly subscriptions: PluginEventSubscription[] = [];
   readonly jobs: PluginJobDeclaration[] = [];
+  readonly channels = new Map<string, ChannelProviderDeclaration>();
 
   addRoute(pluginId: string, route: RouteDefinition): void {
     this.routes.push({ pluginId, route });
@@ -72,6 +76,24 @@ export class DeclarationCollector implements PluginDeclarations {
       this.jobs.some((job) => job.queue === queue),
     );
     this.jobs.push({ pluginId, name, queue, handler, options: options ?? {} });
+  }
+
+  addChannel(pluginId: string, provider: ChannelProvider): void {
+    if (!CHANNEL_TYPE.test(provider.type)) {
+      throw new NovumError(
+        'PLUGIN_DECLARATION_INVALID',
+        `plugin "${pluginId}" declares channel type "${provider.type}": types must be kebab-case, starting with a letter`,
+      );
+    }
+    const existing = this.channels.get(provider.type);
+    if (existing) {
+      throw new NovumError(
+        'PLUGIN_DECLARATION_INVALID',
+        `plugin "${pluginId}" cannot provide channel type "${provider.type}": already provided by plugin "${existing.pluginId}"`,
+        { details: { plugin: pluginId, type: provider.type, owner: existing.pluginId } },
+      );
+    }
+    this.channels.set(provider.type, { pluginId, provider });
   }
 
   private assertNewName(pluginId: string, what: string, name: string, taken: boolean): void {

@@ -5,7 +5,12 @@
  * and declares later gets an error instead of a route or key that nobody picks up.
  */
 import type { AwilixContainer } from 'awilix';
-import type { CoreCradle, PluginContext, PluginRuntimeContext } from '../contract.js';
+import type {
+  ChannelProvider,
+  CoreCradle,
+  PluginContext,
+  PluginRuntimeContext,
+} from '../contract.js';
 import type { PluginHooks } from '../hooks/registry.js';
 import type { Logger } from '../logger.js';
 import { NovumError } from '../errors.js';
@@ -62,6 +67,12 @@ export function createRegisterContext<O>(
     job(name, handler, options) {
       assertOpen('job');
       services.declarations.addJob(id, name, handler as JobHandler, options);
+    },
+    channels: {
+      add(provider) {
+        assertOpen('channels.add');
+        services.declarations.addChannel(id, provider as ChannelProvider);
+      },
     },
   };
   return { context, close: () => (open = false) };
