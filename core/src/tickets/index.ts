@@ -4,5 +4,6 @@ import './hooks.js';
 
 export { ticketsModule } from './tickets.module.js';
 export type { MessageDraft, TicketDraft, TicketNotice } from './hooks.js';
-export { getTicket, type MessageView, type TicketView, type TimelineItem } from './tickets.js';
+export { getTicket } from './tickets.js';
+export type { MessageView, TicketView, TimelineItem } from './views.js';
 export * from './entities.js';

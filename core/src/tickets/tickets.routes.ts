@@ -18,12 +18,10 @@ import {
   insertEvent,
   insertMessage,
   insertTicket,
-  listTickets,
-  recentTimeline,
   ticketIdByNumber,
-  timelinePage,
   updateTicket,
 } from './tickets.js';
+import { listTickets, recentTimeline, timelinePage } from './queries.js';
 import {
   IdParams,
   ListQuery,

@@ -13,7 +13,7 @@ import { definePlugin } from '../kernel/plugins/define-plugin.js';
 import { NovumError } from '../kernel/errors.js';
 import { CORE_VERSION } from '../version.js';
 import { ticketsModule } from './tickets.module.js';
-import { listTicketsQuery } from './tickets.js';
+import { listTicketsQuery } from './queries.js';
 
 const notified: string[] = [];
 

@@ -1,5 +1,6 @@
 /**
- * Tickets, messages, notes and the timeline: plain SQL in the caller's transaction
+ * Writing tickets, messages, notes and timeline events (reads over many rows are in
+ * `queries.ts`, row mapping in `views.ts`): plain SQL in the caller's transaction
  * (`sqlFor(em)`), like contacts. Every function takes the workspace id and filters on it (RLS
  * holds as well).
  */
@@ -7,104 +8,15 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '../kernel/contract.js';
 import { errors } from '../kernel/errors.js';
 import { textArray, type Row, type Sql } from '../identity/db.js';
-import { iso, isoOrNull } from '../members/context.js';
-import { decodeCursor, encodeCursor } from '../contacts/contacts.js';
 import type { TicketPriority, TicketStatus, TicketType, TicketVia } from './entities.js';
-
-export interface TicketView {
-  id: string;
-  number: number;
-  subject: string;
-  requesterId: string;
-  status: TicketStatus;
-  priority: TicketPriority;
-  type: TicketType | null;
-  assigneeId: string | null;
-  teamId: string | null;
-  tags: string[];
-  customFields: Record<string, unknown>;
-  via: TicketVia;
-  firstResponseAt: string | null;
-  solvedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface MessageView {
-  id: string;
-  ticketId: string;
-  kind: 'reply' | 'note';
-  direction: 'inbound' | 'outbound' | null;
-  authorUserId: string | null;
-  authorContactId: string | null;
-  bodyText: string;
-  deliveryStatus: string | null;
-  createdAt: string;
-}
-
-export interface TimelineItem {
-  itemType: 'message' | 'event';
-  id: string;
-  createdAt: string;
-  message?: MessageView;
-  event?: {
-    type: string;
-    actor: { kind: string; id: string } | null;
-    data: Record<string, unknown>;
-  };
-}
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-
-/** text[] from the driver: an array, or the literal on some paths. */
-function textList(value: unknown): string[] {
-  if (Array.isArray(value)) return value as string[];
-  if (typeof value !== 'string' || value === '{}') return [];
-  return value
-    .slice(1, -1)
-    .match(/"((?:[^"\\]|\\.)*)"|[^,]+/g)!
-    .map((item) => (item.startsWith('"') ? item.slice(1, -1).replace(/\\(.)/g, '$1') : item));
-}
-
-const TICKET_COLUMNS = `t.id, t.number, t.subject, t.requester_id, t.status, t.priority, t.type,
-  t.assignee_id, t.team_id, t.tags, t.custom_fields, t.via, t.first_response_at, t.solved_at,
-  t.created_at, t.updated_at, t.updated_at::text as cursor_at`;
-
-export function ticketView(row: Row): TicketView {
-  const via = json<{ channel?: string; inboxId?: string | null }>(row.via) ?? {};
-  return {
-    id: row.id,
-    number: Number(row.number),
-    subject: row.subject,
-    requesterId: row.requester_id,
-    status: row.status,
-    priority: row.priority,
-    type: row.type,
-    assigneeId: row.assignee_id,
-    teamId: row.team_id,
-    tags: textList(row.tags),
-    customFields: json<Record<string, unknown>>(row.custom_fields) ?? {},
-    via: { channel: via.channel ?? 'api', inboxId: via.inboxId ?? null },
-    firstResponseAt: isoOrNull(row.first_response_at),
-    solvedAt: isoOrNull(row.solved_at),
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function messageView(row: Row): MessageView {
-  return {
-    id: row.id,
-    ticketId: row.ticket_id,
-    kind: row.kind,
-    direction: row.direction,
-    authorUserId: row.author_user_id,
-    authorContactId: row.author_contact_id,
-    bodyText: row.body_text,
-    deliveryStatus: row.delivery_status,
-    createdAt: iso(row.created_at),
-  };
-}
+import {
+  textList,
+  messageView,
+  TICKET_COLUMNS,
+  ticketView,
+  type MessageView,
+  type TicketView,
+} from './views.js';
 
 export async function getTicket(sql: Sql, workspaceId: string, id: string): Promise<TicketView> {
   const rows = await sql(
@@ -374,132 +286,6 @@ export async function addAgentMessage(
     [now, kind === 'reply', now, workspaceId, ticketId],
   );
   return message;
-}
-
-/** The list query (exported for the EXPLAIN test): keyset over `(updated_at desc, id desc)`. */
-export function listTicketsQuery(
-  workspaceId: string,
-  options: {
-    status?: string | undefined;
-    assigneeId?: string | undefined;
-    tag?: string | undefined;
-    q?: string | undefined;
-    cursor?: string | undefined;
-    limit: number;
-  },
-): { text: string; params: unknown[] } {
-  const where = ['t.workspace_id = ?'];
-  const params: unknown[] = [workspaceId];
-  if (options.status) {
-    where.push('t.status = ?');
-    params.push(options.status);
-  }
-  if (options.assigneeId) {
-    where.push('t.assignee_id = ?');
-    params.push(options.assigneeId);
-  }
-  if (options.tag) {
-    where.push('t.tags @> ?::text[]');
-    params.push(textArray([options.tag]));
-  }
-  if (options.q) {
-    where.push(`to_tsvector('simple', t.subject) @@ websearch_to_tsquery('simple', ?)`);
-    params.push(options.q);
-  }
-  if (options.cursor) {
-    const [at, id] = decodeCursor(options.cursor);
-    where.push('(t.updated_at, t.id) < (?::timestamptz, ?::uuid)');
-    params.push(at, id);
-  }
-  return {
-    text: `select ${TICKET_COLUMNS} from ticket t where ${where.join(' and ')}
-            order by t.updated_at desc, t.id desc limit ?`,
-    params: [...params, options.limit + 1],
-  };
-}
-
-export async function listTickets(
-  sql: Sql,
-  workspaceId: string,
-  options: Parameters<typeof listTicketsQuery>[1],
-): Promise<{ data: TicketView[]; nextCursor: string | null }> {
-  const query = listTicketsQuery(workspaceId, options);
-  const rows = await sql(query.text, query.params);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(ticketView),
-    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
-  };
-}
-
-const TIMELINE = `
-  select * from (
-    select m.id, m.created_at, m.created_at::text as cursor_at, 'message' as item_type,
-           m.kind, m.direction, m.author_user_id, m.author_contact_id, m.body_text,
-           m.delivery_status, m.ticket_id, null::text as type, null::jsonb as actor, null::jsonb as data
-      from ticket_message m where m.workspace_id = ? and m.ticket_id = ?
-    union all
-    select e.id, e.created_at, e.created_at::text, 'event', null, null, null, null, null, null,
-           e.ticket_id, e.type, e.actor, e.data
-      from ticket_event e where e.workspace_id = ? and e.ticket_id = ?
-  ) item`;
-
-function timelineItem(row: Row): TimelineItem {
-  const base = { itemType: row.item_type, id: row.id, createdAt: iso(row.created_at) };
-  if (row.item_type === 'message') return { ...base, message: messageView(row) };
-  return {
-    ...base,
-    event: {
-      type: row.type,
-      actor: json<{ kind: string; id: string } | null>(row.actor),
-      data: json<Record<string, unknown>>(row.data) ?? {},
-    },
-  };
-}
-
-/** The last `count` timeline items, oldest first. */
-export async function recentTimeline(
-  sql: Sql,
-  workspaceId: string,
-  ticketId: string,
-  count = 20,
-): Promise<TimelineItem[]> {
-  const rows = await sql(`${TIMELINE} order by created_at desc, id desc limit ?`, [
-    workspaceId,
-    ticketId,
-    workspaceId,
-    ticketId,
-    count,
-  ]);
-  return rows.reverse().map(timelineItem);
-}
-
-/** The whole timeline, oldest first, by keyset over `(created_at, id)`. */
-export async function timelinePage(
-  sql: Sql,
-  workspaceId: string,
-  ticketId: string,
-  options: { limit: number; cursor?: string | undefined },
-): Promise<{ data: TimelineItem[]; nextCursor: string | null }> {
-  await getTicket(sql, workspaceId, ticketId);
-  const params: unknown[] = [workspaceId, ticketId, workspaceId, ticketId];
-  let where = '';
-  if (options.cursor) {
-    const [at, id] = decodeCursor(options.cursor);
-    where = 'where (created_at, id) > (?::timestamptz, ?::uuid)';
-    params.push(at, id);
-  }
-  const rows = await sql(`${TIMELINE} ${where} order by created_at, id limit ?`, [
-    ...params,
-    options.limit + 1,
-  ]);
-  const page = rows.slice(0, options.limit);
-  const last = page[page.length - 1];
-  return {
-    data: page.map(timelineItem),
-    nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
-  };
 }
 
 /** `contact.merged`: the source contact's tickets and messages follow it into the target. */
