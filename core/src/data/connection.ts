@@ -40,6 +40,19 @@ export function parseDatabaseUrl(url: string): ConnectionSettings {
 export interface OpenDatabaseOptions {
   /** Embedded mode only: keep the database in memory instead of under dataDir (tests). */
   inMemory?: boolean;
+  /** An idle kernel connection was lost (the pool reconnects by itself); for logging. */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * A pool whose idle connections may be cut by the server (restart, failover, an administrator's
+ * `pg_terminate_backend`): pg reports that as an 'error' event on the pool, which would crash the
+ * process without a listener. The pool replaces the connection on the next checkout.
+ */
+function kernelPool(connection: ConnectionSettings, max: number, onIdleError?: (e: Error) => void) {
+  const pool = new pg.Pool({ ...connection, max, application_name: 'novumdesk-kernel' });
+  pool.on('error', (error) => onIdleError?.(error));
+  return pool;
 }
 
 export async function openDatabase(
@@ -48,13 +61,13 @@ export async function openDatabase(
 ): Promise<Database> {
   if (config.database.url) {
     const connection = parseDatabaseUrl(config.database.url);
-    const pool = new pg.Pool({ ...connection, max: 4 });
+    const pool = kernelPool(connection, 4, options.onIdleError);
     return { mode: 'server', connection, pool, close: () => pool.end() };
   }
   const embedded = await startEmbeddedPostgres(
     options.inMemory ? 'memory://' : path.join(config.dataDir, 'data'),
   );
-  const pool = new pg.Pool({ ...embedded.connection, max: 2 });
+  const pool = kernelPool(embedded.connection, 2, options.onIdleError);
   return {
     mode: 'embedded',
     connection: embedded.connection,

@@ -122,6 +122,22 @@ describe('jobs', () => {
   }, 30_000);
 });
 
+const serverOnly = process.env.NOVUMDESK_TEST_DB === 'postgres' ? describe : describe.skip;
+
+serverOnly('a connection cut by the server', () => {
+  it('does not crash the process, and the kernel pool reconnects', async () => {
+    await fx.db.pool.query('select 1'); // leaves an idle connection in the pool
+    const admin = await fx.orm.em.getConnection().execute(
+      `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+        where datname = current_database() and application_name = 'novumdesk-kernel'`,
+    );
+    expect(admin[0]!.n).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 200)); // the 'error' event arrives on the idle client
+    const { rows } = await fx.db.pool.query('select 2 as two');
+    expect(rows).toEqual([{ two: 2 }]);
+  });
+});
+
 describe('logging database errors', () => {
   it('keeps the values of a failed statement out of the serialized error', async () => {
     const secret = 'argon2-hash-that-must-not-be-logged';

@@ -127,7 +127,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
   host.register();
   hookHost.freeze();
 
-  const database = await connect(config, options.inMemory ?? false);
+  const database = await connect(config, options.inMemory ?? false, logger);
   let relay: OutboxRelay | null = null;
   let orm: MikroORM;
   try {
@@ -248,9 +248,16 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
   return helpdesk;
 }
 
-async function connect(config: ResolvedConfig, inMemory: boolean): Promise<Database> {
+async function connect(
+  config: ResolvedConfig,
+  inMemory: boolean,
+  logger: Logger,
+): Promise<Database> {
   try {
-    return await openDatabase(config, { inMemory });
+    return await openDatabase(config, {
+      inMemory,
+      onIdleError: (err) => logger.warn({ err }, 'an idle database connection was lost'),
+    });
   } catch (error) {
     const where = config.database.url ? new URL(config.database.url).host : 'the embedded database';
     throw new NovumError(
