@@ -3,15 +3,11 @@
  * changing needs `contacts:write` (identity vocabulary). Handlers run in the actor's workspace
  * transaction; domain events are recorded in it.
  */
-import type { AwilixContainer } from 'awilix';
-import type Koa from 'koa';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { toFieldErrors } from '../http/validate.js';
 import { validationFailed } from '../http/problem.js';
 import { sqlFor } from '../identity/db.js';
 import { PERMISSIONS } from '../identity/permissions.js';
-import type { Actor, RequestCradle } from '../kernel/contract.js';
-import { NovumError } from '../kernel/errors.js';
 import { inWorkspace } from '../members/context.js';
 import {
   allContacts,
@@ -22,6 +18,7 @@ import {
   mergeContacts,
   updateContact,
 } from './contacts.js';
+import { readRawBody } from '../storage/raw-body.js';
 import { toCsv } from './csv.js';
 import { CONTACT_IMPORT_JOB, createImport, getImport } from './imports.js';
 import {
@@ -36,7 +33,6 @@ import {
   MAX_IMPORT_CHARS,
   MergeBody,
 } from './schemas.js';
-import type { EventMap } from '../events/event-bus.js';
 import './events.js';
 
 const TAGS = ['contacts'];
@@ -46,34 +42,6 @@ const notFound = { description: 'No such contact in this workspace' };
 const emailTaken = {
   description: 'Another contact of this workspace has one of the emails (`contact_email_taken`)',
 };
-
-type ContactEvent = 'contact.created' | 'contact.updated' | 'contact.deleted' | 'contact.merged';
-
-function recordEvent<K extends ContactEvent>(
-  scope: AwilixContainer<RequestCradle>,
-  actor: Actor | null,
-  name: K,
-  payload: EventMap[K],
-): void {
-  const { em, events, requestId } = scope.cradle;
-  events.record(em, name, payload, { workspaceId: actor?.workspaceId ?? null, actor, requestId });
-}
-
-/** A CSV body from the request stream, refused past `limit` characters' worth of bytes. */
-async function readCsvBody(koa: Koa.ParameterizedContext, limit: number): Promise<string> {
-  const declared = Number(koa.get('content-length') || 0);
-  const tooLarge = () =>
-    new NovumError('payload_too_large', 'The CSV is larger than 5 MB', { status: 413 });
-  if (declared > limit) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of koa.req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export function contactRoutes(): RouteDefinition[] {
   return [
@@ -139,7 +107,7 @@ export function contactRoutes(): RouteDefinition[] {
         const { workspaceId } = inWorkspace(actor);
         let csv: string;
         if (koa.request.is('text/csv', 'text/plain')) {
-          csv = await readCsvBody(koa, MAX_IMPORT_CHARS);
+          csv = (await readRawBody(koa.req, MAX_IMPORT_CHARS)).toString('utf8');
         } else {
           const parsed = ImportCreateBody.safeParse(koa.request.body ?? {});
           if (!parsed.success) throw validationFailed(toFieldErrors('body', parsed.error.issues));
@@ -179,7 +147,7 @@ export function contactRoutes(): RouteDefinition[] {
         const { workspaceId } = inWorkspace(actor);
         const { em, clock } = scope.cradle;
         const contact = await createContact(sqlFor(em), workspaceId, body, clock.now());
-        recordEvent(scope, actor, 'contact.created', { contactId: contact.id });
+        scope.cradle.events.recordFrom(scope.cradle, 'contact.created', { contactId: contact.id });
         return contact;
       },
     }),
@@ -212,7 +180,7 @@ export function contactRoutes(): RouteDefinition[] {
         const { workspaceId } = inWorkspace(actor);
         const { em, clock } = scope.cradle;
         const contact = await updateContact(sqlFor(em), workspaceId, params.id, body, clock.now());
-        recordEvent(scope, actor, 'contact.updated', { contactId: contact.id });
+        scope.cradle.events.recordFrom(scope.cradle, 'contact.updated', { contactId: contact.id });
         return contact;
       },
     }),
@@ -228,7 +196,7 @@ export function contactRoutes(): RouteDefinition[] {
       async handler({ params, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
         await deleteContact(sqlFor(scope.cradle.em), workspaceId, params.id);
-        recordEvent(scope, actor, 'contact.deleted', { contactId: params.id });
+        scope.cradle.events.recordFrom(scope.cradle, 'contact.deleted', { contactId: params.id });
         return undefined;
       },
     }),
@@ -259,7 +227,7 @@ export function contactRoutes(): RouteDefinition[] {
           body.sourceId,
           clock.now(),
         );
-        recordEvent(scope, actor, 'contact.merged', {
+        scope.cradle.events.recordFrom(scope.cradle, 'contact.merged', {
           targetId: params.id,
           sourceId: body.sourceId,
         });

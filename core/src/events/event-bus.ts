@@ -77,6 +77,24 @@ export class EventBus {
     return event;
   }
 
+  /**
+   * `record` with what a request or job scope already knows: its EntityManager (the workspace
+   * transaction's), actor, workspace and request id.
+   */
+  recordFrom<K extends keyof EventMap & string>(
+    scope: {
+      em: EntityManager;
+      actor: Actor | null;
+      workspaceId: string | null;
+      requestId: string;
+    },
+    name: K,
+    payload: EventMap[K],
+  ): DomainEvent {
+    const { em, actor, workspaceId, requestId } = scope;
+    return this.record(em, name, payload, { workspaceId, actor, requestId });
+  }
+
   subscribe(subscription: Subscription): void {
     const duplicate = this.subscriptions.find((s) => s.queue === subscription.queue);
     if (duplicate)

@@ -11,7 +11,6 @@ import { PERMISSIONS } from '../identity/permissions.js';
 import type { Actor, HookContext, RequestCradle } from '../kernel/contract.js';
 import { inWorkspace } from '../members/context.js';
 import { findOrCreateContactByEmail } from '../contacts/contacts.js';
-import type { EventMap } from '../events/event-bus.js';
 import {
   addAgentMessage,
   getTicket,
@@ -43,18 +42,6 @@ const TAGS = ['tickets'];
 const read = { permission: PERMISSIONS.ticketsRead };
 const write = { permission: PERMISSIONS.ticketsWrite };
 const notFound = { description: 'No such ticket in this workspace' };
-
-type TicketEventName = 'ticket.created' | 'ticket.updated' | 'message.created' | 'note.created';
-
-function recordEvent<K extends TicketEventName>(
-  scope: AwilixContainer<RequestCradle>,
-  actor: Actor | null,
-  name: K,
-  payload: EventMap[K],
-): void {
-  const { em, events, requestId } = scope.cradle;
-  events.record(em, name, payload, { workspaceId: actor?.workspaceId ?? null, actor, requestId });
-}
 
 export function hookContext(
   scope: AwilixContainer<RequestCradle>,
@@ -135,8 +122,11 @@ export function ticketRoutes(): RouteDefinition[] {
           now,
         );
         await insertEvent(sql, workspaceId, id, actor, 'created', { via: 'api' }, now);
-        recordEvent(scope, actor, 'ticket.created', { ticketId: id });
-        recordEvent(scope, actor, 'message.created', { ticketId: id, messageId: message.id });
+        scope.cradle.events.recordFrom(scope.cradle, 'ticket.created', { ticketId: id });
+        scope.cradle.events.recordFrom(scope.cradle, 'message.created', {
+          ticketId: id,
+          messageId: message.id,
+        });
         return detail(scope, workspaceId, id);
       },
     }),
@@ -201,7 +191,7 @@ export function ticketRoutes(): RouteDefinition[] {
         const sql = sqlFor(em);
         const changed = await updateTicket(sql, workspaceId, params.id, body, actor, clock.now());
         if (changed.length > 0)
-          recordEvent(scope, actor, 'ticket.updated', { ticketId: params.id });
+          scope.cradle.events.recordFrom(scope.cradle, 'ticket.updated', { ticketId: params.id });
         return getTicket(sql, workspaceId, params.id);
       },
     }),
@@ -233,7 +223,7 @@ export function ticketRoutes(): RouteDefinition[] {
           actor,
           clock.now(),
         );
-        recordEvent(scope, actor, 'message.created', {
+        scope.cradle.events.recordFrom(scope.cradle, 'message.created', {
           ticketId: params.id,
           messageId: message.id,
         });
@@ -261,7 +251,10 @@ export function ticketRoutes(): RouteDefinition[] {
           actor,
           clock.now(),
         );
-        recordEvent(scope, actor, 'note.created', { ticketId: params.id, messageId: message.id });
+        scope.cradle.events.recordFrom(scope.cradle, 'note.created', {
+          ticketId: params.id,
+          messageId: message.id,
+        });
         return message;
       },
     }),
