@@ -13,3 +13,13 @@ export {
   type TestDbKind,
 } from './test-database.js';
 export { eventually } from './eventually.js';
+export type {
+  MatrixAccess,
+  MatrixClient,
+  MatrixContribution,
+  MatrixExpectation,
+  MatrixFixtures,
+  MatrixPerson,
+  MatrixResponse,
+  MatrixWorkspaceFixtures,
+} from './authorization-matrix.js';

@@ -4,5 +4,11 @@ export {
   type NovumConfigInput,
   type ResolvedConfig,
 } from './schema.js';
-export { loadConfig, resolveConfig, CONFIG_FILE_NAMES, type LoadConfigOptions } from './load.js';
+export {
+  loadConfig,
+  resolveConfig,
+  defineConfig,
+  CONFIG_FILE_NAMES,
+  type LoadConfigOptions,
+} from './load.js';
 export { ENV_KEYS } from './env.js';

@@ -105,3 +105,8 @@ function readOrCreateSecret(dataDir: string): string {
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
 }
+
+/** Types a `novumdesk.config.ts` (an identity function: the value is validated at load time). */
+export function defineConfig(config: NovumConfigInput): NovumConfigInput {
+  return config;
+}

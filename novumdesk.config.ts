@@ -1,0 +1,11 @@
+/**
+ * The configuration `npm start` uses (read from the working directory by `novumdesk start`).
+ * It enables every first-party plugin so that a fresh clone shows the whole product; an operator
+ * copies this file and removes what they do not want. Every key is documented in
+ * docs/configuration.md; environment variables (NOVUMDESK_*) override it.
+ */
+import { defineConfig } from '@novumdesk/core';
+
+export default defineConfig({
+  plugins: [],
+});
