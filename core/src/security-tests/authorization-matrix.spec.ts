@@ -14,6 +14,9 @@
  * Each check runs over all routes and reports every failing route at once.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defaultModules } from '../cli/modules.js';
 import { toPluginInstance, type PluginEntry } from '../kernel/plugins/index.js';
 import { identityModule } from '../identity/identity.module.js';
@@ -29,9 +32,45 @@ import {
   type Access,
   type Fixtures,
   type WorkspaceFixtures,
+  type RouteExpectation,
 } from './route-expectations.test.js';
+import type { MatrixContribution } from '../testing/authorization-matrix.js';
 
 const EXPECTATIONS_FILE = 'core/src/security-tests/route-expectations.test.ts';
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/**
+ * The first-party plugins' contributions (`plugins/<name>/src/matrix.test.ts`): the shipped
+ * product is the core plus these plugins, so their routes are attacked the same way. A key
+ * claimed twice is a test bug and fails loudly.
+ */
+async function pluginContributions(): Promise<{ name: string; matrix: MatrixContribution }[]> {
+  const pluginsDir = path.join(REPO_ROOT, 'plugins');
+  if (!existsSync(pluginsDir)) return [];
+  const found: { name: string; matrix: MatrixContribution }[] = [];
+  for (const name of readdirSync(pluginsDir).sort()) {
+    const file = path.join(pluginsDir, name, 'src', 'matrix.test.ts');
+    if (!existsSync(file)) continue;
+    const mod = (await import(pathToFileURL(file).href)) as { matrix?: MatrixContribution };
+    if (!mod.matrix) throw new Error(`${file} must export \`matrix: MatrixContribution\``);
+    found.push({ name, matrix: mod.matrix });
+  }
+  return found;
+}
+
+function mergeExpectations(
+  contributions: { name: string; matrix: MatrixContribution }[],
+): Record<string, RouteExpectation> {
+  const merged: Record<string, RouteExpectation> = { ...EXPECTATIONS };
+  for (const { name, matrix } of contributions) {
+    for (const [key, expectation] of Object.entries(matrix.expectations)) {
+      if (merged[key])
+        throw new Error(`${key}: expectation given twice (again by plugins/${name})`);
+      merged[key] = expectation as RouteExpectation;
+    }
+  }
+  return merged;
+}
 const UUID_PATTERN = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 interface Operation {
@@ -45,7 +84,7 @@ interface Operation {
  * What `novumdesk start` loads (`defaultModules`), with identity and members configured for a
  * test (no bootstrap admin, sign-up limits lifted) and added if the shipped list lacks them.
  */
-function shippedModules(): PluginEntry[] {
+function shippedModules(plugins: PluginEntry[] = []): PluginEntry[] {
   const identity = identityModule({
     bootstrapAdmin: false,
     rateLimits: { signupPerIp: { limit: 10_000, windowSeconds: 3600 } },
@@ -60,7 +99,7 @@ function shippedModules(): PluginEntry[] {
   const missing = ['identity', 'members']
     .filter((id) => !seen.has(id))
     .map((id) => replacements[id]!);
-  return [...missing, ...modules];
+  return [...missing, ...modules, ...plugins];
 }
 
 function operationsOf(document: {
@@ -99,6 +138,8 @@ describe('authorization matrix', () => {
   let h: MembersHarness;
   let operations: Operation[];
   let fx: Fixtures;
+  let expectations: Record<string, RouteExpectation>;
+  let contributions: { name: string; matrix: MatrixContribution }[];
   /** Per permission used by a route: a member of A whose role has every other permission. */
   const lacking = new Map<string, Person>();
 
@@ -151,7 +192,22 @@ describe('authorization matrix', () => {
       token: owner.token,
       body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['*'] },
     });
+    const core = {
+      owner,
+      contactId: contact.body.id as string,
+      ticketId: ticket.body.id as string,
+      inboxId: inbox.body.id as string,
+    };
+    const extra: Record<string, string> = {};
+    for (const { name, matrix } of contributions) {
+      const ids = (await matrix.fixtures?.(h, core, label as 'a' | 'b')) ?? {};
+      for (const [key, id] of Object.entries(ids)) {
+        if (key in extra) throw new Error(`plugins/${name}: fixture id "${key}" given twice`);
+        extra[key] = id;
+      }
+    }
     return {
+      extra,
       owner,
       agent,
       agentRoleId,
@@ -199,7 +255,11 @@ describe('authorization matrix', () => {
   }
 
   beforeAll(async () => {
-    h = await startMembers({ modules: shippedModules() });
+    contributions = await pluginContributions();
+    expectations = mergeExpectations(contributions);
+    h = await startMembers({
+      modules: shippedModules(contributions.flatMap((c) => c.matrix.plugins)),
+    });
     const document = await h.expectStatus(200, 'GET', '/api/v1/openapi.json');
     operations = operationsOf(document.body);
     fx = { a: await fixturesFor('a'), b: await fixturesFor('b') };
@@ -212,8 +272,8 @@ describe('authorization matrix', () => {
 
   it('has an expectation for every route, and none for a route that is gone', () => {
     const served = new Set(operations.map((op) => op.key));
-    const missing = operations.filter((op) => !EXPECTATIONS[op.key]).map((op) => op.key);
-    const stale = Object.keys(EXPECTATIONS).filter((key) => !served.has(key));
+    const missing = operations.filter((op) => !expectations[op.key]).map((op) => op.key);
+    const stale = Object.keys(expectations).filter((key) => !served.has(key));
     expect(operations.length).toBeGreaterThan(40);
     if (missing.length > 0) {
       throw new Error(
@@ -229,19 +289,19 @@ describe('authorization matrix', () => {
     const wrong = operations
       .filter(
         (op) =>
-          EXPECTATIONS[op.key] &&
-          JSON.stringify(EXPECTATIONS[op.key]!.access) !== JSON.stringify(op.access),
+          expectations[op.key] &&
+          JSON.stringify(expectations[op.key]!.access) !== JSON.stringify(op.access),
       )
       .map(
         (op) =>
-          `${op.key}: declares ${JSON.stringify(op.access)}, expected ${JSON.stringify(EXPECTATIONS[op.key]!.access)}`,
+          `${op.key}: declares ${JSON.stringify(op.access)}, expected ${JSON.stringify(expectations[op.key]!.access)}`,
       );
     expect(wrong).toEqual([]);
     // Every path id is either a workspace resource the matrix attacks, or explained.
     const unexplained = operations
       .filter((op) => hasParams(op) && op.access !== 'public')
       .filter(
-        (op) => !EXPECTATIONS[op.key]?.resource && !EXPECTATIONS[op.key]?.notAWorkspaceResource,
+        (op) => !expectations[op.key]?.resource && !expectations[op.key]?.notAWorkspaceResource,
       )
       .map((op) => op.key);
     expect(unexplained).toEqual([]);
@@ -290,7 +350,7 @@ describe('authorization matrix', () => {
     const failures: string[] = [];
     let attacked = 0;
     for (const op of operations) {
-      const expectation = EXPECTATIONS[op.key];
+      const expectation = expectations[op.key];
       if (!expectation?.resource) continue;
       attacked++;
       const body = expectation.body?.(fx);
@@ -331,7 +391,7 @@ describe('authorization matrix', () => {
         op.method === 'GET' &&
         op.access !== 'public' &&
         !hasParams(op) &&
-        !EXPECTATIONS[op.key]?.skipListCheck,
+        !expectations[op.key]?.skipListCheck,
     );
     expect(lists.map((op) => op.path)).toEqual(
       expect.arrayContaining([

@@ -35,6 +35,8 @@ export interface WorkspaceFixtures {
   ticketId: string;
   /** An API inbox (inboxes module). */
   inboxId: string;
+  /** Ids of resources created by plugins' matrix fixtures (`MatrixContribution.fixtures`). */
+  extra: Record<string, string>;
 }
 
 export interface Fixtures {
