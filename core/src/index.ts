@@ -71,6 +71,13 @@ export {
   type AuditRecord,
   type AuthInfo,
 } from './identity/index.js';
+export {
+  processingModule,
+  isProcessingAllowed,
+  type ProcessingPurpose,
+  type ProcessingQuery,
+  type ProcessingSubject,
+} from './processing/index.js';
 export { CORE_VERSION } from './version.js';
 /** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
 export { defaultModules } from './cli/modules.js';

@@ -5,6 +5,7 @@ import { contactsModule } from '../contacts/index.js';
 import { ticketsModule } from '../tickets/index.js';
 import { inboxesModule } from '../inboxes/index.js';
 import { webhooksModule } from '../webhooks/index.js';
+import { processingModule } from '../processing/index.js';
 
 /**
  * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
@@ -12,6 +13,7 @@ import { webhooksModule } from '../webhooks/index.js';
  */
 export const defaultModules: PluginEntry[] = [
   identityModule,
+  processingModule,
   membersModule,
   contactsModule,
   ticketsModule,
