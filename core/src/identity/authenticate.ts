@@ -27,7 +27,7 @@ import type { Authenticate } from '../http/scope.js';
 import { API_PREFIX } from '../http/app.js';
 import type { ApiKeys } from './api-keys.js';
 import { looksLikeApiKey } from './api-keys.js';
-import { inIdentityContext } from './db.js';
+import { readInIdentityContext, uuidLiteral } from './db.js';
 import { effectivePermissions } from './permissions.js';
 import { isSafeMethod, type CookieSessions } from './sessions.js';
 import { tokenInvalid, type AccessClaims, type TokenService } from './tokens.js';
@@ -126,20 +126,18 @@ export function createAuthenticate(deps: AuthenticatorDeps): Authenticate {
   }
 
   async function userActor(claims: AccessClaims): Promise<Actor> {
-    const rows = await inIdentityContext(
+    // The hot path of every request: one round trip (see readInIdentityContext).
+    const rows = await readInIdentityContext(
       deps.orm,
       { workspaceId: claims.wid, userId: claims.sub },
-      (sql) =>
-        sql(
-          `select s.revoked_at, s.expires_at, s.last_used_at, u.disabled_at, u.password_changed_at,
-                  r.builtin, r.key, r.permissions
-             from auth_session s
-             join user_account u on u.id = s.user_id
-             join membership m on m.user_id = s.user_id and m.workspace_id = s.workspace_id
-             join role r on r.id = m.role_id
-            where s.id = ? and s.user_id = ? and s.workspace_id = ?`,
-          [claims.sid, claims.sub, claims.wid],
-        ),
+      `select s.revoked_at, s.expires_at, s.last_used_at, u.disabled_at, u.password_changed_at,
+              r.builtin, r.key, r.permissions
+         from auth_session s
+         join user_account u on u.id = s.user_id
+         join membership m on m.user_id = s.user_id and m.workspace_id = s.workspace_id
+         join role r on r.id = m.role_id
+        where s.id = ${uuidLiteral(claims.sid)} and s.user_id = ${uuidLiteral(claims.sub)}
+          and s.workspace_id = ${uuidLiteral(claims.wid)}`,
     );
     const row = rows[0];
     // No session, no membership, no user: all look the same from outside.

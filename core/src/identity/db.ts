@@ -108,3 +108,42 @@ export async function inIdentityContext<T>(
     return fn(sql, tx);
   });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID as an SQL literal; anything else is refused (it would be a bug upstream). */
+export function uuidLiteral(value: string): string {
+  if (!UUID.test(value)) throw new Error('uuidLiteral: not a UUID');
+  return `'${value.toLowerCase()}'`;
+}
+
+/**
+ * One read-only statement in an identity context, in **one round trip**: the settings and the
+ * statement go to the server as a single simple-protocol query, which PostgreSQL runs as one
+ * implicit transaction, so the `set_config(…, true)` values hold for the statement and vanish
+ * with it, and a failure rolls everything back by itself (the pooled connection stays clean).
+ *
+ * The simple protocol takes no parameters, so `statement` may only embed values made with
+ * `uuidLiteral`; the context values are checked the same way. This is the per-request
+ * authentication path: four round trips (BEGIN, settings, SELECT, COMMIT) become one.
+ */
+export async function readInIdentityContext(
+  orm: MikroORM,
+  context: { workspaceId: string; userId: string },
+  statement: string,
+): Promise<Row[]> {
+  const text =
+    `select set_config('role', '${APP_ROLE}', true), ` +
+    `set_config('${WORKSPACE_SETTING}', ${uuidLiteral(context.workspaceId)}, true), ` +
+    `set_config('${USER_SETTING}', ${uuidLiteral(context.userId)}, true); ${statement}`;
+  const knex = orm.em.getConnection().getKnex();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const client = knex.client as any;
+  const connection = await client.acquireConnection();
+  try {
+    const results = (await connection.query(text)) as { rows: Row[] }[];
+    return results[results.length - 1]!.rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}

@@ -57,8 +57,12 @@ export async function withWorkspace<T>(
         'withWorkspace needs a real transaction (is disableTransactions set?)',
       );
     }
-    await tx.execute(`set local role ${APP_ROLE}`, [], 'run');
-    await tx.execute('select set_config(?, ?, true)', [WORKSPACE_SETTING, workspaceId], 'get');
+    // One round trip: `set_config('role', …, true)` is `SET LOCAL ROLE`.
+    await tx.execute(
+      `select set_config('role', ?, true), set_config(?, ?, true)`,
+      [APP_ROLE, WORKSPACE_SETTING, workspaceId],
+      'get',
+    );
     setWorkspaceFilter(tx, workspaceId);
     return fn(tx);
   });
