@@ -15,6 +15,7 @@ import { DEFAULT_BODY_LIMIT, jsonBodyMiddleware } from './body.js';
 import { problemMiddleware } from './error-handler.js';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { openApiRoutes } from './openapi.routes.js';
+import { pagesMiddleware, type PageMountDeclaration } from './pages.js';
 import { requestIdMiddleware } from './request-id.js';
 import type { RouteGroup } from './route.js';
 import { mountRoutes, type RunHandler } from './router.js';
@@ -57,6 +58,11 @@ export interface HttpAppOptions {
    * the admin UI): they get request ids, security headers and problem+json, nothing more.
    */
   beforeScope?: readonly Koa.Middleware<NovumState>[];
+  /**
+   * Public page mounts (`ctx.page`): served after problem+json and before `beforeScope` and
+   * authentication, each with a scope of its own without an actor (`pages.ts`).
+   */
+  pages?: readonly PageMountDeclaration[];
   /** Wraps every route handler call (the kernel passes tenancy's workspace transaction). */
   runHandler?: RunHandler;
 }
@@ -104,6 +110,7 @@ export function createHttpApp(options: HttpAppOptions): Koa<NovumState> {
   app.use(accessLogMiddleware());
   app.use(securityHeadersMiddleware({ cspDirectives: options.cspDirectives }));
   app.use(problemMiddleware());
+  if (options.pages?.length) app.use(pagesMiddleware(options.pages, options.createScope));
   for (const middleware of options.beforeScope ?? []) app.use(middleware);
   app.use(scopeMiddleware(options));
   app.use(jsonBodyMiddleware(options.bodyLimit ?? DEFAULT_BODY_LIMIT));

@@ -22,6 +22,16 @@ export {
 } from './openapi.js';
 export { openApiRoutes } from './openapi.routes.js';
 export {
+  assertPageMounts,
+  hostName,
+  pagesMiddleware,
+  pathIsUnder,
+  RESERVED_PAGE_PATHS,
+  type PageMount,
+  type PageMountDeclaration,
+  type PageRequest,
+} from './pages.js';
+export {
   codeForStatus,
   PROBLEM_CONTENT_TYPE,
   ProblemSchema,

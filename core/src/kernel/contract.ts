@@ -16,6 +16,7 @@ import type { Logger } from './logger.js';
 import type { ResolvedConfig } from './config/schema.js';
 import type { HookDiagnostics, HookRegistry, PluginHooks } from './hooks/registry.js';
 import type { RouteDefinition } from '../http/route.js';
+import type { PageMount } from '../http/pages.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import type { EventBus, EventEnvelope, EventMap } from '../events/event-bus.js';
 import type { Clock } from './clock.js';
@@ -161,6 +162,11 @@ export interface PluginContext<O = unknown> {
   register(resolvers: Record<string, Resolver<unknown>>): void;
   /** Adds an HTTP route; plugin routes are mounted under `/api/p/<pluginId>`. */
   route(definition: RouteDefinition): void;
+  /**
+   * Serves public, anonymous pages outside `/api` (HTML, sitemap.xml, …) at the mount's paths
+   * and, optionally, on host names it claims; see `http/pages.ts` and docs/plugins.md.
+   */
+  page(mount: PageMount): void;
   /** Runs `handler` once per domain event `name`, after commit, through the job queue. */
   on<K extends keyof EventMap>(
     event: K,

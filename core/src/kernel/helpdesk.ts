@@ -167,6 +167,7 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
             }),
           ],
     createScope: (_ctx, init) => createScope(container, init),
+    pages: host.declarations.pages,
     ...authenticatorOption(options.authenticate, container),
     routeGroups: routeGroups(host, resolved, () => readiness(database, orm)),
     bodyLimit: config.http.bodyLimit,

@@ -5,6 +5,7 @@
  */
 import type { ChannelProvider, ChannelProviderDeclaration, PluginContext } from '../contract.js';
 import type { RouteDefinition } from '../../http/route.js';
+import type { PageMount, PageMountDeclaration } from '../../http/pages.js';
 import { NovumError } from '../errors.js';
 
 type OnParameters = Parameters<PluginContext['on']>;
@@ -36,6 +37,8 @@ export interface PluginJobDeclaration {
 
 export interface PluginDeclarations {
   readonly routes: readonly PluginRouteDeclaration[];
+  /** Public page mounts (`ctx.page`), outside `/api`. */
+  readonly pages: readonly PageMountDeclaration[];
   readonly subscriptions: readonly PluginEventSubscription[];
   readonly jobs: readonly PluginJobDeclaration[];
   /** Channel providers by type (`ctx.channels.add`). */
@@ -48,12 +51,23 @@ const CHANNEL_TYPE = /^[a-z][a-z0-9-]{0,39}$/;
 
 export class DeclarationCollector implements PluginDeclarations {
   readonly routes: PluginRouteDeclaration[] = [];
+  readonly pages: PageMountDeclaration[] = [];
   readonly subscriptions: PluginEventSubscription[] = [];
   readonly jobs: PluginJobDeclaration[] = [];
   readonly channels = new Map<string, ChannelProviderDeclaration>();
 
   addRoute(pluginId: string, route: RouteDefinition): void {
     this.routes.push({ pluginId, route });
+  }
+
+  addPage(pluginId: string, mount: PageMount): void {
+    this.assertNewName(
+      pluginId,
+      'page mount',
+      mount.name,
+      this.pages.some((p) => p.pluginId === pluginId && p.mount.name === mount.name),
+    );
+    this.pages.push({ pluginId, mount });
   }
 
   addSubscription(pluginId: string, ...[event, options, handler]: OnParameters): void {

@@ -59,6 +59,10 @@ export function createRegisterContext<O>(
       assertOpen('route');
       services.declarations.addRoute(id, route);
     },
+    page(mount) {
+      assertOpen('page');
+      services.declarations.addPage(id, mount);
+    },
     on(event, options, handler) {
       assertOpen('on');
       // The collected list is keyed by any event, so the handler loses its event-specific type.
