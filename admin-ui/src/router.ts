@@ -13,7 +13,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Dashboard', nav: true },
   },
   { path: '/system', name: 'system', component: SystemView, meta: { title: 'System', nav: true } },
-  // A panel contributed to `nav.main` is a page of its own: its nav entry links here.
+  // A panel contributed to `nav` is a page of its own: its nav entry links here.
   {
     path: '/plugins/:pluginId/:panelId',
     name: 'plugin-page',

@@ -22,7 +22,9 @@ export {
   definePanel,
   PANEL_KEY,
   usePanel,
+  type PanelContext,
   type PanelDefinition,
+  type PanelHostContext,
   type PanelInfo,
   type PanelProps,
 } from './panel';
@@ -37,3 +39,11 @@ export {
   type SlotContextMap,
   type SlotName,
 } from './slots';
+export type {
+  PanelContact,
+  PanelTicket,
+  PanelUser,
+  PanelWorkspace,
+  TicketPriority,
+  TicketStatus,
+} from './types';

@@ -1,6 +1,7 @@
 /**
  * Writing a panel. A plugin's admin module exports components; the host mounts each one in its
- * slot with a read-only `context` prop and provides `PanelInfo` to the panel's subtree.
+ * slot with a read-only, typed `context` prop: the slot's data (the current ticket or contact)
+ * plus what every panel gets (API client, user, workspace, permissions).
  */
 import {
   defineComponent,
@@ -11,10 +12,30 @@ import {
   type RenderFunction,
   type SetupContext,
 } from 'vue';
+import type { NovumApi } from './api';
 import type { SlotContext, SlotName } from './slots';
+import type { PanelUser, PanelWorkspace } from './types';
+
+/** What the host gives every panel, whatever its slot. */
+export interface PanelHostContext {
+  /** The host's API client: same-origin session cookies and the CSRF header are handled. */
+  api: NovumApi;
+  user: PanelUser;
+  workspace: PanelWorkspace;
+  /** The user's permissions in this workspace (`tickets:read`, `hello:write`, …). */
+  permissions: readonly string[];
+  /** `permissions.includes(permission)`. */
+  can(permission: string): boolean;
+  /** Client-side navigation inside the admin UI, e.g. `navigate('/tickets/…')`. */
+  navigate(path: string): void;
+}
+
+/** A panel's `context` prop: its slot's data and the host context. */
+export type PanelContext<S extends SlotName = SlotName> = DeepReadonly<SlotContext<S>> &
+  PanelHostContext;
 
 export interface PanelProps<S extends SlotName = SlotName> {
-  context: DeepReadonly<SlotContext<S>>;
+  context: PanelContext<S>;
 }
 
 /** Who this panel is, for its own subtree (composables deep inside a panel need it). */
@@ -23,7 +44,7 @@ export interface PanelInfo<S extends SlotName = SlotName> {
   panelId: string;
   slot: S;
   title: string;
-  readonly context: DeepReadonly<SlotContext<S>>;
+  readonly context: PanelContext<S>;
 }
 
 // Symbol.for: the key survives even a (mistaken) second copy of the SDK in the page.
@@ -47,7 +68,7 @@ export interface PanelDefinition<S extends SlotName> {
 
 /**
  * A panel component with a typed, read-only `context` prop. SFC authors can instead use
- * `defineProps<PanelProps<'ticket.details.sidebar'>>()`; the result is the same.
+ * `defineProps<PanelProps<'ticket.sidebar'>>()`; the result is the same.
  */
 export function definePanel<S extends SlotName>(definition: PanelDefinition<S>): Component {
   return defineComponent({

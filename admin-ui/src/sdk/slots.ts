@@ -1,17 +1,23 @@
 /**
- * Where plugin panels can appear. Slot ids are `<area>.<view>.<position>` (PLUGIN-CONTRACT §5);
- * plugin-owned slots are `<pluginId>:<name>`. The list is a value (not only a type) so the host
- * and the diagnostics page can enumerate it.
+ * Where plugin panels can appear. Core slots are listed here; plugin-owned slots are
+ * `<pluginId>:<name>`. The list is a value (not only a type) so the host and the diagnostics
+ * page can enumerate it.
  */
+import type { PanelContact, PanelTicket } from './types';
+
 export const SLOT_NAMES = [
-  'nav.main',
+  /** A page of its own, linked from the side nav (`/plugins/<pluginId>/<panelId>`). */
+  'nav',
+  /** A card on the dashboard. */
   'dashboard.widgets',
-  'ticket.details.sidebar',
-  'ticket.details.header.actions',
-  'ticket.composer.toolbar',
-  'inbox.list.bulkActions',
-  'contact.details.sidebar',
-  'settings.sections',
+  /** A card in the ticket page's right-hand column. */
+  'ticket.sidebar',
+  /** Buttons beside the reply / note composer's send button. */
+  'ticket.composer.actions',
+  /** A card in the contact page's right-hand column. */
+  'contact.sidebar',
+  /** A page under Settings, linked from the settings menu. */
+  'settings.pages',
 ] as const;
 
 export type CoreSlotName = (typeof SLOT_NAMES)[number];
@@ -19,11 +25,11 @@ export type CoreSlotName = (typeof SLOT_NAMES)[number];
 export type PluginSlotName = `${string}:${string}`;
 export type SlotName = CoreSlotName | PluginSlotName;
 
-/** No context: the panel reads what it needs through the API. */
+/** No slot data: the panel reads what it needs through the API. */
 export type EmptyContext = Record<string, never>;
 
 /**
- * What the host passes to the panels of each slot (read-only). Plugins add their own slots by
+ * The slot-specific part of a panel's context (read-only). Plugins add their own slots by
  * declaration merging:
  *
  *     declare module '@novumdesk/admin-sdk' {
@@ -31,14 +37,12 @@ export type EmptyContext = Record<string, never>;
  *     }
  */
 export interface SlotContextMap {
-  'nav.main': EmptyContext;
+  nav: EmptyContext;
   'dashboard.widgets': EmptyContext;
-  'ticket.details.sidebar': { ticketId: string };
-  'ticket.details.header.actions': { ticketId: string };
-  'ticket.composer.toolbar': { ticketId: string; mode: 'reply' | 'note' };
-  'inbox.list.bulkActions': { ticketIds: readonly string[] };
-  'contact.details.sidebar': { contactId: string };
-  'settings.sections': EmptyContext;
+  'ticket.sidebar': { ticket: PanelTicket };
+  'ticket.composer.actions': { ticket: PanelTicket; mode: 'reply' | 'note' };
+  'contact.sidebar': { contact: PanelContact };
+  'settings.pages': EmptyContext;
 }
 
 export type SlotContext<S extends SlotName> = S extends keyof SlotContextMap

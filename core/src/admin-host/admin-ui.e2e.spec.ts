@@ -70,7 +70,7 @@ const PANELS = [
   {
     pluginId: 'e2e-demo',
     id: 'reports',
-    slot: 'nav.main',
+    slot: 'nav',
     title: 'Reports',
     order: 0,
     entry: widgets,

@@ -9,10 +9,12 @@
  * - a hook it defines for other plugins (`hello:beforeCreate`) and a kernel hook it taps
  *   (`app.ready`), typed by declaration merging (`contract.ts`),
  * - a domain event recorded in the route's transaction, and a subscriber that runs after commit,
- * - personal-data export and erase handlers (`personal-data.ts`).
+ * - personal-data export and erase handlers (`personal-data.ts`),
+ * - an admin UI panel in the ticket sidebar, built by `npm run build` (`admin/`).
  *
  * An operator enables it in `novumdesk.config.ts`: `plugins: [hello({ greeting: 'Welcome' })]`.
  */
+import { fileURLToPath } from 'node:url';
 import { AsyncSeriesWaterfallHook } from 'tapable';
 import { definePlugin, type HookContext } from '@novumdesk/core';
 import type { HelloGreetingDraft } from './contract.js';
@@ -37,6 +39,21 @@ export default definePlugin({
   entities: [HelloGreetingSchema],
   migrations: helloMigrations,
   personalData: helloPersonalData,
+  // Built by `vite build` from admin/ (the same path from src/ in tests and from dist/).
+  admin: {
+    assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),
+    panels: [
+      {
+        id: 'ticket-greeting',
+        slot: 'ticket.sidebar',
+        title: 'Hello',
+        entry: 'panels.js',
+        exportName: 'TicketGreeting',
+        order: 50,
+        requires: ['hello:read'],
+      },
+    ],
+  },
 
   // Declarations only: no I/O here. Everything declared is wired up when the helpdesk assembles.
   register(ctx) {
