@@ -14,7 +14,7 @@ import type { Actor } from '../kernel/contract.js';
 import type { Clock } from '../kernel/clock.js';
 import { NovumError, errors } from '../kernel/errors.js';
 import { ApiKeySchema, type ApiKey } from './entities/api-key.entity.js';
-import { inIdentityContext } from './db.js';
+import { hashLiteral, inIdentityContext, readInIdentityContext } from './db.js';
 import { sha256Hex } from './keys.js';
 
 const KEY_PATTERN = /^nd_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -70,12 +70,11 @@ export class ApiKeys {
     if (!KEY_PATTERN.test(presented)) throw apiKeyInvalid();
     const hash = sha256Hex(presented);
     const now = this.clock.now();
-    const rows = await inIdentityContext(this.orm, { credentialHash: hash }, (sql) =>
-      sql(
-        `select id, workspace_id, permissions, revoked_at, expires_at, last_used_at
-           from api_key where key_hash = ?`,
-        [hash],
-      ),
+    const rows = await readInIdentityContext(
+      this.orm,
+      { credentialHash: hash },
+      `select id, workspace_id, permissions, revoked_at, expires_at, last_used_at
+         from api_key where key_hash = ${hashLiteral(hash)}`,
     );
     const key = rows[0];
     if (!key || key.revoked_at) throw apiKeyInvalid();

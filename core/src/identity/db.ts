@@ -117,6 +117,12 @@ export function uuidLiteral(value: string): string {
   return `'${value.toLowerCase()}'`;
 }
 
+/** A hex SHA-256 digest as an SQL literal; anything else is refused. */
+export function hashLiteral(value: string): string {
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new Error('hashLiteral: not a hex SHA-256 digest');
+  return `'${value}'`;
+}
+
 /**
  * One read-only statement in an identity context, in **one round trip**: the settings and the
  * statement go to the server as a single simple-protocol query, which PostgreSQL runs as one
@@ -124,18 +130,25 @@ export function uuidLiteral(value: string): string {
  * with it, and a failure rolls everything back by itself (the pooled connection stays clean).
  *
  * The simple protocol takes no parameters, so `statement` may only embed values made with
- * `uuidLiteral`; the context values are checked the same way. This is the per-request
- * authentication path: four round trips (BEGIN, settings, SELECT, COMMIT) become one.
+ * `uuidLiteral` / `hashLiteral`; the context values are checked the same way. This is the
+ * per-request authentication path (tokens, cookies, API keys): four round trips (BEGIN,
+ * settings, SELECT, COMMIT) become one.
  */
 export async function readInIdentityContext(
   orm: MikroORM,
-  context: { workspaceId: string; userId: string },
+  context: { workspaceId?: string; userId?: string; credentialHash?: string },
   statement: string,
 ): Promise<Row[]> {
-  const text =
-    `select set_config('role', '${APP_ROLE}', true), ` +
-    `set_config('${WORKSPACE_SETTING}', ${uuidLiteral(context.workspaceId)}, true), ` +
-    `set_config('${USER_SETTING}', ${uuidLiteral(context.userId)}, true); ${statement}`;
+  const settings = [`set_config('role', '${APP_ROLE}', true)`];
+  if (context.workspaceId)
+    settings.push(`set_config('${WORKSPACE_SETTING}', ${uuidLiteral(context.workspaceId)}, true)`);
+  if (context.userId)
+    settings.push(`set_config('${USER_SETTING}', ${uuidLiteral(context.userId)}, true)`);
+  if (context.credentialHash)
+    settings.push(
+      `set_config('${CREDENTIAL_SETTING}', ${hashLiteral(context.credentialHash)}, true)`,
+    );
+  const text = `select ${settings.join(', ')}; ${statement}`;
   const knex = orm.em.getConnection().getKnex();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const client = knex.client as any;
