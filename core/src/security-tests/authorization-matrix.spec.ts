@@ -131,6 +131,47 @@ function fill(path: string, params: Record<string, string> = {}): string {
   );
 }
 
+/** The tickets module's resources: an attachment on a note, a status, a field, a view, a bulk job. */
+async function ticketFixtures(h: MembersHarness, owner: Person, ticketId: string, label: string) {
+  const upload = await h.t.request(`/api/v1/attachments?filename=matrix-${label}.txt`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/plain' },
+    body: `Matrix ${label}`,
+  });
+  const attachmentId = ((await upload.json()) as { id: string }).id;
+  await h.expectStatus(201, 'POST', `/tickets/${ticketId}/notes`, {
+    token: owner.token,
+    body: { body: 'With a file', attachmentIds: [attachmentId] },
+  });
+  const status = await h.expectStatus(201, 'POST', '/ticket-statuses', {
+    token: owner.token,
+    body: { name: `Waiting ${label}`, category: 'pending' },
+  });
+  const field = await h.expectStatus(201, 'POST', '/ticket-fields', {
+    token: owner.token,
+    body: { key: `field_${label}`, label: 'Field', type: 'text' },
+  });
+  const view = await h.expectStatus(201, 'POST', '/views', {
+    token: owner.token,
+    body: { name: `View ${label}`, shared: true, filters: { status: ['new'] } },
+  });
+  // Past the inline limit: a job (the unknown ids fail in it, the ticket changes).
+  const bulk = await h.expectStatus(202, 'POST', '/tickets/bulk', {
+    token: owner.token,
+    body: {
+      ticketIds: [ticketId, ...Array.from({ length: 100 }, () => randomUUID())],
+      changes: { priority: 'high' },
+    },
+  });
+  return {
+    attachmentId,
+    ticketStatusId: status.body.id as string,
+    ticketFieldId: field.body.id as string,
+    viewId: view.body.id as string,
+    bulkJobId: bulk.body.id as string,
+  };
+}
+
 const uuidsIn = (body: unknown): string[] =>
   (JSON.stringify(body ?? null).match(UUID_PATTERN) ?? []).map((id) => id.toLowerCase());
 
@@ -184,6 +225,7 @@ describe('authorization matrix', () => {
         message: { body: 'Matrix fixture' },
       },
     });
+    const tickets = await ticketFixtures(h, owner, ticket.body.id, label);
     const inbox = await h.expectStatus(201, 'POST', '/inboxes', {
       token: owner.token,
       body: { channelType: 'api', name: `Inbox ${label}` },
@@ -221,6 +263,7 @@ describe('authorization matrix', () => {
       contactImportId: contactImport.body.id,
       ticketId: ticket.body.id,
       inboxId: inbox.body.id,
+      ...tickets,
     };
   }
 

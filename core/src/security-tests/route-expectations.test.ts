@@ -35,6 +35,12 @@ export interface WorkspaceFixtures {
   ticketId: string;
   /** An API inbox (inboxes module). */
   inboxId: string;
+  /** Tickets module: an attachment on a note, a custom status and field, a shared view, a bulk job. */
+  attachmentId: string;
+  ticketStatusId: string;
+  ticketFieldId: string;
+  viewId: string;
+  bulkJobId: string;
   /** Ids of resources created by plugins' matrix fixtures (`MatrixContribution.fixtures`). */
   extra: Record<string, string>;
 }
@@ -225,6 +231,90 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
   'GET /api/v1/tickets/{id}/timeline': {
     access: perm('tickets:read'),
     resource: (fx) => ({ id: fx.a.ticketId }),
+  },
+  // Tickets module: followers, drafts, merge, bulk updates.
+  'PUT /api/v1/tickets/{id}/followers': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ userIds: [] }),
+  },
+  'GET /api/v1/tickets/{id}/draft': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+  },
+  'PUT /api/v1/tickets/{id}/draft': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ kind: 'note', body: 'Draft from another workspace' }),
+  },
+  'DELETE /api/v1/tickets/{id}/draft': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+  },
+  'POST /api/v1/tickets/{id}/merge': {
+    access: perm('tickets:write'),
+    // B merges A's ticket into its own: 404, nothing moves.
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: (fx) => ({ targetTicketId: fx.b.ticketId }),
+  },
+  'POST /api/v1/tickets/bulk': { access: perm('tickets:write') },
+  'GET /api/v1/tickets/bulk/{jobId}': {
+    access: perm('tickets:write'),
+    resource: (fx) => ({ jobId: fx.a.bulkJobId }),
+  },
+  // Attachments (tickets module).
+  'POST /api/v1/attachments': { access: perm('tickets:write') },
+  'GET /api/v1/attachments/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.attachmentId }),
+  },
+  // Custom statuses and fields (tickets module): agents read, settings:manage changes.
+  'GET /api/v1/ticket-statuses': { access: perm('tickets:read') },
+  'POST /api/v1/ticket-statuses': { access: perm('settings:manage') },
+  'PATCH /api/v1/ticket-statuses/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.ticketStatusId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/ticket-statuses/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.ticketStatusId }),
+  },
+  'GET /api/v1/ticket-fields': { access: perm('tickets:read') },
+  'POST /api/v1/ticket-fields': { access: perm('settings:manage') },
+  'GET /api/v1/ticket-fields/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketFieldId }),
+  },
+  'PATCH /api/v1/ticket-fields/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.ticketFieldId }),
+    body: () => ({ label: 'Taken over' }),
+  },
+  'DELETE /api/v1/ticket-fields/{id}': {
+    access: perm('settings:manage'),
+    resource: (fx) => ({ id: fx.a.ticketFieldId }),
+  },
+  // Saved views (tickets module): tickets:read; shared views also need settings:manage.
+  'GET /api/v1/views': { access: perm('tickets:read') },
+  'GET /api/v1/views/counts': { access: perm('tickets:read') },
+  'POST /api/v1/views': { access: perm('tickets:read') },
+  'GET /api/v1/views/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.viewId }),
+  },
+  'PATCH /api/v1/views/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.viewId }),
+    body: () => ({ name: 'Taken over' }),
+  },
+  'DELETE /api/v1/views/{id}': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.viewId }),
+  },
+  'GET /api/v1/views/{id}/tickets': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.viewId }),
   },
   // Inboxes module: management (settings:manage), API inbox messages (tickets:write).
   'GET /api/v1/inboxes/channel-types': {

@@ -34,8 +34,19 @@ export interface Ticket {
   via: TicketVia;
   firstResponseAt: Date | null;
   solvedAt: Date | null;
+  /** The workspace's custom status, when one is set (`status` holds its category). */
+  statusId: string | null;
+  /** Set on a ticket merged into another (it is closed, and reads redirect to the target). */
+  mergedIntoId: string | null;
+  /** Contacts copied on public replies. */
+  ccs: TicketCc[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+export interface TicketCc {
+  contactId: string;
+  email: string;
 }
 
 export const TicketSchema = new EntitySchema<Ticket>({
@@ -58,6 +69,9 @@ export const TicketSchema = new EntitySchema<Ticket>({
     via: { type: 'json' },
     firstResponseAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
     solvedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    statusId: { type: 'uuid', nullable: true },
+    mergedIntoId: { type: 'uuid', nullable: true },
+    ccs: { type: 'json' },
     createdAt: { type: 'Date', columnType: 'timestamptz' },
     updatedAt: { type: 'Date', columnType: 'timestamptz' },
   },
@@ -73,7 +87,7 @@ export interface TicketMessage {
   authorUserId: string | null;
   authorContactId: string | null;
   bodyText: string;
-  /** Not written yet: bodies are text only until an HTML sanitizer is part of the core. */
+  /** Sanitized HTML (`sanitizeHtml`), or null for a text-only message. */
   bodyHtml: string | null;
   deliveryStatus: string | null;
   createdAt: Date;
@@ -124,4 +138,107 @@ export const TicketEventSchema = new EntitySchema<TicketEvent>({
   },
 });
 
-export const ticketEntities = [TicketSchema, TicketMessageSchema, TicketEventSchema];
+/** A file uploaded through the storage provider; `messageId` is null until a message uses it. */
+export interface Attachment {
+  id: string;
+  workspaceId: string;
+  storageKey: string;
+  filename: string;
+  /** Sniffed from the bytes, never the client's claim. */
+  contentType: string;
+  size: number;
+  uploadedBy: { kind: string; id: string } | null;
+  messageId: string | null;
+  createdAt: Date;
+  /** When an upload no message references is deleted; null once attached. */
+  expiresAt: Date | null;
+}
+
+export const AttachmentSchema = new EntitySchema<Attachment>({
+  name: 'Attachment',
+  tableName: 'attachment',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    storageKey: { type: 'text' },
+    filename: { type: 'text' },
+    contentType: { type: 'text' },
+    size: { type: 'integer' },
+    uploadedBy: { type: 'json', nullable: true },
+    messageId: { type: 'uuid', nullable: true },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    expiresAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+  },
+});
+
+/** A workspace's custom status, mapped to one of the fixed categories. */
+export interface TicketStatusDefinition {
+  id: string;
+  workspaceId: string;
+  name: string;
+  category: TicketStatus;
+  position: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const TicketStatusDefinitionSchema = new EntitySchema<TicketStatusDefinition>({
+  name: 'TicketStatusDefinition',
+  tableName: 'ticket_status',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    name: { type: 'text' },
+    category: { type: 'text' },
+    position: { type: 'integer' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export const TICKET_FIELD_TYPES = ['text', 'number', 'checkbox', 'date', 'dropdown'] as const;
+export type TicketFieldType = (typeof TICKET_FIELD_TYPES)[number];
+
+/** A typed custom field of a workspace's tickets; values live in `ticket.customFields[key]`. */
+export interface TicketFieldDefinition {
+  id: string;
+  workspaceId: string;
+  key: string;
+  label: string;
+  type: TicketFieldType;
+  required: boolean;
+  /** Dropdown choices: `{ value, label }`. */
+  options: { value: string; label: string }[];
+  position: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const TicketFieldDefinitionSchema = new EntitySchema<TicketFieldDefinition>({
+  name: 'TicketFieldDefinition',
+  tableName: 'ticket_field',
+  filters: { workspace: workspaceFilter },
+  properties: {
+    id: { type: 'uuid', primary: true },
+    workspaceId: { type: 'uuid' },
+    key: { type: 'text' },
+    label: { type: 'text' },
+    type: { type: 'text' },
+    required: { type: 'boolean' },
+    options: { type: 'json' },
+    position: { type: 'integer' },
+    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    updatedAt: { type: 'Date', columnType: 'timestamptz' },
+  },
+});
+
+export const ticketEntities = [
+  TicketSchema,
+  TicketMessageSchema,
+  TicketEventSchema,
+  AttachmentSchema,
+  TicketStatusDefinitionSchema,
+  TicketFieldDefinitionSchema,
+];

@@ -8,6 +8,10 @@ declare module '../events/event-bus.js' {
     'message.created': { ticketId: string; messageId: string };
     /** An internal note was added. */
     'note.created': { ticketId: string; messageId: string };
+    /** A ticket was merged into another (the source is closed with `mergedIntoId`). */
+    'ticket.merged': { sourceId: string; targetId: string };
+    /** A bulk update finished; each changed ticket also had its own `ticket.updated`. */
+    'ticket.bulk_updated': { bulkId: string; ticketCount: number };
   }
 }
 

@@ -11,9 +11,11 @@ import {
   messageView,
   TICKET_COLUMNS,
   ticketView,
+  type AttachmentView,
   type TicketView,
   type TimelineItem,
 } from './views.js';
+import { attachmentsOf } from '../attachments/attachments.js';
 
 /** The list query (exported for the EXPLAIN test): keyset over `(updated_at desc, id desc)`. */
 export function listTicketsQuery(
@@ -75,18 +77,25 @@ export async function listTickets(
 const TIMELINE = `
   select * from (
     select m.id, m.created_at, m.created_at::text as cursor_at, 'message' as item_type,
-           m.kind, m.direction, m.author_user_id, m.author_contact_id, m.body_text,
+           m.kind, m.direction, m.author_user_id, m.author_contact_id, m.body_text, m.body_html,
            m.delivery_status, m.ticket_id, null::text as type, null::jsonb as actor, null::jsonb as data
       from ticket_message m where m.workspace_id = ? and m.ticket_id = ?
     union all
     select e.id, e.created_at, e.created_at::text, 'event', null, null, null, null, null, null,
-           e.ticket_id, e.type, e.actor, e.data
+           null, e.ticket_id, e.type, e.actor, e.data
       from ticket_event e where e.workspace_id = ? and e.ticket_id = ?
   ) item`;
 
-function timelineItem(row: Row): TimelineItem {
+/** Timeline rows as items, each message with its attachments (one query for the page). */
+async function timelineItems(sql: Sql, workspaceId: string, rows: Row[]): Promise<TimelineItem[]> {
+  const messageIds = rows.filter((r) => r.item_type === 'message').map((r) => r.id as string);
+  const attachments = await attachmentsOf(sql, workspaceId, messageIds);
+  return rows.map((row) => timelineItem(row, attachments.get(row.id) ?? []));
+}
+
+function timelineItem(row: Row, attachments: AttachmentView[]): TimelineItem {
   const base = { itemType: row.item_type, id: row.id, createdAt: iso(row.created_at) };
-  if (row.item_type === 'message') return { ...base, message: messageView(row) };
+  if (row.item_type === 'message') return { ...base, message: messageView(row, attachments) };
   return {
     ...base,
     event: {
@@ -111,7 +120,7 @@ export async function recentTimeline(
     ticketId,
     count,
   ]);
-  return rows.reverse().map(timelineItem);
+  return timelineItems(sql, workspaceId, rows.reverse());
 }
 
 /** The whole timeline, oldest first, by keyset over `(created_at, id)`. */
@@ -136,7 +145,7 @@ export async function timelinePage(
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
-    data: page.map(timelineItem),
+    data: await timelineItems(sql, workspaceId, page),
     nextCursor: rows.length > options.limit && last ? encodeCursor(last) : null,
   };
 }

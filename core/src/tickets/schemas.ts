@@ -1,9 +1,12 @@
 /**
- * Request and response schemas of the tickets module (named for the OpenAPI document). Bodies
- * are plain text: HTML is not accepted (no sanitizer in the core yet); clients escape on display.
+ * Request and response schemas of the tickets module (named for the OpenAPI document). Message
+ * bodies are text (`body`) and/or HTML (`bodyHtml`, stored sanitized: see html.ts); the text is
+ * derived from the HTML when absent.
  */
 import { z } from 'zod';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './entities.js';
+import { MAX_HTML_CHARS } from './html.js';
+import { AttachmentOut } from '../attachments/schemas.js';
 
 export const IdParams = z.object({ id: z.uuid() });
 export const NumberParams = z.object({ number: z.coerce.number().int().min(1).max(2_147_483_647) });
@@ -21,6 +24,32 @@ const tag = z
 const tags = z.array(tag).max(50);
 /** Plain text, up to 64 KiB. */
 const body = z.string().trim().min(1).max(65_536);
+const bodyHtml = z.string().trim().min(1).max(MAX_HTML_CHARS);
+export const attachmentIds = z.array(z.uuid()).max(100);
+const customFields = z.record(z.string().max(100), z.unknown());
+export const CcsBody = z
+  .array(
+    z.union([
+      z.strictObject({
+        email: z.email().max(254),
+        name: z.string().trim().min(1).max(200).optional(),
+      }),
+      z.strictObject({ contactId: z.uuid() }),
+    ]),
+  )
+  .max(50);
+
+/** A message body: text, HTML, or both (the text is derived from the HTML when absent). */
+const MessageContent = z
+  .strictObject({
+    body: body.optional(),
+    bodyHtml: bodyHtml.optional(),
+    attachmentIds: attachmentIds.optional(),
+  })
+  .refine((m) => m.body !== undefined || m.bodyHtml !== undefined, {
+    message: 'give body or bodyHtml',
+    path: ['body'],
+  });
 
 export const TicketCreateBody = z
   .strictObject({
@@ -35,7 +64,9 @@ export const TicketCreateBody = z
     priority: priority.optional(),
     type: type.nullable().optional(),
     tags: tags.optional(),
-    message: z.strictObject({ body }),
+    customFields: customFields.optional(),
+    ccs: CcsBody.optional(),
+    message: MessageContent,
   })
   .refine((value) => (value.requester === undefined) !== (value.requesterId === undefined), {
     message: 'give exactly one of requester and requesterId',
@@ -52,10 +83,17 @@ export const TicketUpdateBody = z
     assigneeId: z.uuid().nullable().optional(),
     teamId: z.uuid().nullable().optional(),
     tags: tags.optional(),
+    /** A custom status of the workspace (sets `status` to its category); null clears it. */
+    statusId: z.uuid().nullable().optional(),
+    /** Values to set (validated against the definitions); `null` removes a value. */
+    customFields: customFields.optional(),
+    /** Replaces the CCs: addresses (contacts found or created) or contact ids. */
+    ccs: CcsBody.optional(),
   })
   .meta({ id: 'TicketUpdate' });
 
-export const MessageCreateBody = z.strictObject({ body }).meta({ id: 'TicketMessageCreate' });
+export const MessageCreateBody = MessageContent.meta({ id: 'TicketMessageCreate' });
+export { tag, tags, status as statusSchema, priority as prioritySchema };
 
 export const ListQuery = z.object({
   status: status.optional(),
@@ -87,6 +125,9 @@ export const TicketSchemaOut = z
     via: z.object({ channel: z.string(), inboxId: z.string().nullable() }),
     firstResponseAt: z.string().nullable(),
     solvedAt: z.string().nullable(),
+    statusId: z.uuid().nullable(),
+    mergedIntoId: z.uuid().nullable(),
+    ccs: z.array(z.object({ contactId: z.uuid(), email: z.string() })),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -105,7 +146,9 @@ export const MessageSchemaOut = z
     authorUserId: z.uuid().nullable(),
     authorContactId: z.uuid().nullable(),
     bodyText: z.string(),
+    bodyHtml: z.string().nullable(),
     deliveryStatus: z.string().nullable(),
+    attachments: z.array(AttachmentOut),
     createdAt: z.string(),
   })
   .meta({ id: 'TicketMessage' });
@@ -131,6 +174,8 @@ export const TimelinePage = z
   .meta({ id: 'TicketTimelinePage' });
 
 export const TicketDetailOut = TicketSchemaOut.extend({
+  /** Members following the ticket. */
+  followerIds: z.array(z.uuid()),
   /** The last 20 timeline items, oldest first. */
   timeline: z.array(TimelineItemOut),
 }).meta({ id: 'TicketDetail' });

@@ -2,15 +2,18 @@
  * Tickets, messages, notes and the timeline under `/api/v1`. Reading needs `tickets:read`,
  * changing needs `tickets:write`. Handlers run in the actor's workspace transaction; domain
  * events are recorded in it (the outbox), and the after-commit notify hooks fire from their
- * subscribers (hooks.ts).
+ * subscribers (hooks.ts). A merged ticket answers 308 with the target's location.
  */
 import type { AwilixContainer } from 'awilix';
-import { defineRoute, type RouteDefinition } from '../http/route.js';
+import { defineRoute, reply, type RouteDefinition } from '../http/route.js';
 import { sqlFor } from '../identity/db.js';
 import { PERMISSIONS } from '../identity/permissions.js';
-import type { Actor, HookContext, RequestCradle } from '../kernel/contract.js';
+import type { RequestCradle } from '../kernel/contract.js';
 import { inWorkspace } from '../members/context.js';
 import { findOrCreateContactByEmail } from '../contacts/contacts.js';
+import { applyCustomFields } from '../ticket-fields/definitions.js';
+import { hookContext, messageBody, withAttachments } from './compose.js';
+import { followerIdsOf, resolveCcs, setCcs } from './followers.js';
 import {
   addAgentMessage,
   getTicket,
@@ -18,8 +21,8 @@ import {
   insertMessage,
   insertTicket,
   ticketIdByNumber,
-  updateTicket,
 } from './tickets.js';
+import { applyTicketChanges } from './update.js';
 import { listTickets, recentTimeline, timelinePage } from './queries.js';
 import {
   IdParams,
@@ -38,23 +41,22 @@ import {
 import './events.js';
 import './hooks.js';
 
+export { hookContext } from './compose.js';
+
 const TAGS = ['tickets'];
 const read = { permission: PERMISSIONS.ticketsRead };
 const write = { permission: PERMISSIONS.ticketsWrite };
 const notFound = { description: 'No such ticket in this workspace' };
-
-export function hookContext(
-  scope: AwilixContainer<RequestCradle>,
-  actor: Actor | null,
-): HookContext {
-  const { em, requestId, workspaceId } = scope.cradle;
-  return { em, scope, actor, workspaceId: actor?.workspaceId ?? workspaceId, requestId };
-}
+const merged = { description: 'Merged into another ticket: `Location` names the target' };
 
 async function detail(scope: AwilixContainer<RequestCradle>, workspaceId: string, id: string) {
   const sql = sqlFor(scope.cradle.em);
   const ticket = await getTicket(sql, workspaceId, id);
-  return { ...ticket, timeline: await recentTimeline(sql, workspaceId, id) };
+  return {
+    ...ticket,
+    followerIds: await followerIdsOf(sql, workspaceId, id),
+    timeline: await recentTimeline(sql, workspaceId, id),
+  };
 }
 
 export function ticketRoutes(): RouteDefinition[] {
@@ -66,19 +68,31 @@ export function ticketRoutes(): RouteDefinition[] {
       summary: 'Create a ticket with its first (inbound) message',
       description:
         'The requester is an existing contact (`requesterId`) or an address (`requester.email`): ' +
-        'the contact holding it, or a new one. Bodies are plain text. `ticket.beforeCreate` taps ' +
-        'may change the draft or veto it.',
+        'the contact holding it, or a new one. The message has `body` (text) and/or `bodyHtml` ' +
+        '(sanitized) and may reference uploads (`attachmentIds`). `customFields` are validated ' +
+        'against the workspace’s definitions. `ticket.beforeCreate` taps may change or veto it.',
       tags: TAGS,
       access: write,
       request: { body: TicketCreateBody },
       responses: {
         201: { description: 'Created', schema: TicketDetailOut },
-        400: { description: 'Invalid body, or `requesterId` names no contact of this workspace' },
+        400: { description: 'Invalid body (field paths), or an unknown requester or attachment' },
       },
       async handler({ body, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
         const { em, clock, hooks, events, requestId } = scope.cradle;
         const sql = sqlFor(em);
+        const content = messageBody(body.message, 'body.message.body');
+        const customFields = await applyCustomFields(
+          sql,
+          workspaceId,
+          {},
+          body.customFields ?? {},
+          true,
+        );
+        const ccs = body.ccs
+          ? await resolveCcs(sql, workspaceId, body.ccs, { em, events, actor, requestId })
+          : [];
         const requesterId =
           body.requesterId ??
           (
@@ -97,9 +111,15 @@ export function ticketRoutes(): RouteDefinition[] {
             priority: body.priority ?? 'normal',
             type: body.type ?? null,
             tags: body.tags ?? [],
-            body: body.message.body,
+            body: content.text,
+            bodyHtml: content.html,
+            customFields,
           },
           hookContext(scope, actor),
+        );
+        const final = messageBody(
+          { body: draft.body, bodyHtml: draft.bodyHtml },
+          'body.message.body',
         );
         const now = clock.now();
         const id = await insertTicket(
@@ -117,16 +137,16 @@ export function ticketRoutes(): RouteDefinition[] {
             direction: 'inbound',
             authorUserId: null,
             authorContactId: draft.requesterId,
-            body: draft.body,
+            body: final.text,
+            bodyHtml: final.html,
           },
           now,
         );
+        await withAttachments(scope, sql, workspaceId, message, body.message.attachmentIds);
         await insertEvent(sql, workspaceId, id, actor, 'created', { via: 'api' }, now);
-        scope.cradle.events.recordFrom(scope.cradle, 'ticket.created', { ticketId: id });
-        scope.cradle.events.recordFrom(scope.cradle, 'message.created', {
-          ticketId: id,
-          messageId: message.id,
-        });
+        if (ccs.length > 0) await setCcs(sql, workspaceId, id, ccs, actor, now);
+        events.recordFrom(scope.cradle, 'ticket.created', { ticketId: id });
+        events.recordFrom(scope.cradle, 'message.created', { ticketId: id, messageId: message.id });
         return detail(scope, workspaceId, id);
       },
     }),
@@ -137,7 +157,7 @@ export function ticketRoutes(): RouteDefinition[] {
       summary: 'Tickets, most recently updated first (keyset pagination)',
       description:
         'Filters: `status`, `assigneeId`, `tag`; `q` searches subjects (full text, web search ' +
-        'syntax).',
+        'syntax). Saved views (`/views`) offer more filters and sorts.',
       tags: TAGS,
       access: read,
       request: { query: ListQuery },
@@ -150,13 +170,26 @@ export function ticketRoutes(): RouteDefinition[] {
       path: '/tickets/by-number/:number',
       operationId: 'getTicketByNumber',
       summary: 'A ticket by its number in the workspace, with its last 20 timeline items',
+      description: 'A merged ticket answers 308 with the target’s by-number location.',
       tags: TAGS,
       access: read,
       request: { params: NumberParams },
-      responses: { 200: { description: 'The ticket', schema: TicketDetailOut }, 404: notFound },
+      responses: {
+        200: { description: 'The ticket', schema: TicketDetailOut },
+        308: merged,
+        404: notFound,
+      },
       async handler({ params, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
-        const id = await ticketIdByNumber(sqlFor(scope.cradle.em), workspaceId, params.number);
+        const sql = sqlFor(scope.cradle.em);
+        const id = await ticketIdByNumber(sql, workspaceId, params.number);
+        const ticket = await getTicket(sql, workspaceId, id);
+        if (ticket.mergedIntoId) {
+          const target = await getTicket(sql, workspaceId, ticket.mergedIntoId);
+          return reply(308, undefined, {
+            Location: `/api/v1/tickets/by-number/${target.number}`,
+          });
+        }
         return detail(scope, workspaceId, id);
       },
     }),
@@ -164,34 +197,72 @@ export function ticketRoutes(): RouteDefinition[] {
       method: 'get',
       path: '/tickets/:id',
       operationId: 'getTicket',
-      summary: 'A ticket with its last 20 timeline items (messages, notes, events), oldest first',
+      summary: 'A ticket with its followers and last 20 timeline items, oldest first',
+      description: 'A merged ticket answers 308 with the target’s location.',
       tags: TAGS,
       access: read,
       request: { params: IdParams },
-      responses: { 200: { description: 'The ticket', schema: TicketDetailOut }, 404: notFound },
-      handler: ({ params, scope, actor }) =>
-        detail(scope, inWorkspace(actor).workspaceId, params.id),
+      responses: {
+        200: { description: 'The ticket', schema: TicketDetailOut },
+        308: merged,
+        404: notFound,
+      },
+      async handler({ params, scope, actor }) {
+        const { workspaceId } = inWorkspace(actor);
+        const ticket = await getTicket(sqlFor(scope.cradle.em), workspaceId, params.id);
+        if (ticket.mergedIntoId) {
+          return reply(308, undefined, { Location: `/api/v1/tickets/${ticket.mergedIntoId}` });
+        }
+        return detail(scope, workspaceId, params.id);
+      },
     }),
     defineRoute({
       method: 'patch',
       path: '/tickets/:id',
       operationId: 'updateTicket',
       summary: 'Change a ticket (only the fields sent); one timeline event per changed field',
+      description:
+        '`statusId` sets a custom status (and its category); `customFields` merges values ' +
+        '(`null` removes one); `ccs` replaces the CCs. `ticket.beforeUpdate` taps may change ' +
+        'or veto the change.',
       tags: TAGS,
       access: write,
       request: { params: IdParams, body: TicketUpdateBody },
       responses: {
         200: { description: 'The ticket', schema: TicketSchemaOut },
-        400: { description: 'The assignee is no member, or the team no team, of this workspace' },
+        400: { description: 'Invalid values, an unknown assignee, team, status or field' },
         404: notFound,
       },
       async handler({ params, body, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
-        const { em, clock } = scope.cradle;
+        const { em, clock, hooks, events, requestId } = scope.cradle;
         const sql = sqlFor(em);
-        const changed = await updateTicket(sql, workspaceId, params.id, body, actor, clock.now());
+        await getTicket(sql, workspaceId, params.id);
+        const { ccs, ...rest } = body;
+        const draft = await hooks['ticket.beforeUpdate'].promise(
+          { ticketId: params.id, changes: rest },
+          hookContext(scope, actor),
+        );
+        const now = clock.now();
+        const changed = await applyTicketChanges(
+          sql,
+          workspaceId,
+          params.id,
+          draft.changes,
+          actor,
+          now,
+        );
+        if (ccs !== undefined) {
+          const resolved = await resolveCcs(sql, workspaceId, ccs, {
+            em,
+            events,
+            actor,
+            requestId,
+          });
+          if (await setCcs(sql, workspaceId, params.id, resolved, actor, now)) changed.push('ccs');
+        }
         if (changed.length > 0)
-          scope.cradle.events.recordFrom(scope.cradle, 'ticket.updated', { ticketId: params.id });
+          events.recordFrom(scope.cradle, 'ticket.updated', { ticketId: params.id });
         return getTicket(sql, workspaceId, params.id);
       },
     }),
@@ -200,26 +271,39 @@ export function ticketRoutes(): RouteDefinition[] {
       path: '/tickets/:id/messages',
       operationId: 'replyToTicket',
       summary: "An agent's public (outbound) reply; the first one sets `firstResponseAt`",
-      description: 'Plain text. `message.beforeSend` taps may change the body or veto the reply.',
+      description:
+        '`body` (text) and/or `bodyHtml` (sanitized), and `attachmentIds` (uploads). ' +
+        '`message.beforeSend` taps may change the reply or veto it.',
       tags: TAGS,
       access: write,
       request: { params: IdParams, body: MessageCreateBody },
-      responses: { 201: { description: 'Created', schema: MessageSchemaOut }, 404: notFound },
+      responses: {
+        201: { description: 'Created', schema: MessageSchemaOut },
+        400: { description: 'Empty, or an unknown or expired attachment' },
+        404: notFound,
+      },
       async handler({ params, body, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
         const { em, clock, hooks } = scope.cradle;
         const sql = sqlFor(em);
         await getTicket(sql, workspaceId, params.id);
+        const content = messageBody(body);
         const draft = await hooks['message.beforeSend'].promise(
-          { ticketId: params.id, body: body.body },
+          {
+            ticketId: params.id,
+            body: content.text,
+            bodyHtml: content.html,
+            attachmentIds: body.attachmentIds ?? [],
+          },
           hookContext(scope, actor),
         );
+        const final = messageBody({ body: draft.body, bodyHtml: draft.bodyHtml });
         const message = await addAgentMessage(
           sql,
           workspaceId,
           params.id,
           'reply',
-          draft.body,
+          final,
           actor,
           clock.now(),
         );
@@ -227,7 +311,7 @@ export function ticketRoutes(): RouteDefinition[] {
           ticketId: params.id,
           messageId: message.id,
         });
-        return message;
+        return withAttachments(scope, sql, workspaceId, message, draft.attachmentIds);
       },
     }),
     defineRoute({
@@ -235,19 +319,38 @@ export function ticketRoutes(): RouteDefinition[] {
       path: '/tickets/:id/notes',
       operationId: 'addTicketNote',
       summary: 'An internal note (never sent to the requester)',
+      description:
+        '`body` and/or `bodyHtml`, and `attachmentIds`. `note.beforeCreate` taps may change or veto it.',
       tags: TAGS,
       access: write,
       request: { params: IdParams, body: MessageCreateBody },
-      responses: { 201: { description: 'Created', schema: MessageSchemaOut }, 404: notFound },
+      responses: {
+        201: { description: 'Created', schema: MessageSchemaOut },
+        400: { description: 'Empty, or an unknown or expired attachment' },
+        404: notFound,
+      },
       async handler({ params, body, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
-        const { em, clock } = scope.cradle;
+        const { em, clock, hooks } = scope.cradle;
+        const sql = sqlFor(em);
+        await getTicket(sql, workspaceId, params.id);
+        const content = messageBody(body);
+        const draft = await hooks['note.beforeCreate'].promise(
+          {
+            ticketId: params.id,
+            body: content.text,
+            bodyHtml: content.html,
+            attachmentIds: body.attachmentIds ?? [],
+          },
+          hookContext(scope, actor),
+        );
+        const final = messageBody({ body: draft.body, bodyHtml: draft.bodyHtml });
         const message = await addAgentMessage(
-          sqlFor(em),
+          sql,
           workspaceId,
           params.id,
           'note',
-          body.body,
+          final,
           actor,
           clock.now(),
         );
@@ -255,7 +358,7 @@ export function ticketRoutes(): RouteDefinition[] {
           ticketId: params.id,
           messageId: message.id,
         });
-        return message;
+        return withAttachments(scope, sql, workspaceId, message, draft.attachmentIds);
       },
     }),
     defineRoute({

@@ -21,8 +21,22 @@ export interface TicketView {
   via: TicketVia;
   firstResponseAt: string | null;
   solvedAt: string | null;
+  statusId: string | null;
+  mergedIntoId: string | null;
+  ccs: { contactId: string; email: string }[];
   createdAt: string;
   updatedAt: string;
+}
+
+/** An attachment as messages and the upload route show it. */
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  messageId: string | null;
+  createdAt: string;
+  expiresAt: string | null;
 }
 
 export interface MessageView {
@@ -33,7 +47,9 @@ export interface MessageView {
   authorUserId: string | null;
   authorContactId: string | null;
   bodyText: string;
+  bodyHtml: string | null;
   deliveryStatus: string | null;
+  attachments: AttachmentView[];
   createdAt: string;
 }
 
@@ -64,7 +80,7 @@ export function textList(value: unknown): string[] {
 
 export const TICKET_COLUMNS = `t.id, t.number, t.subject, t.requester_id, t.status, t.priority, t.type,
   t.assignee_id, t.team_id, t.tags, t.custom_fields, t.via, t.first_response_at, t.solved_at,
-  t.created_at, t.updated_at, t.updated_at::text as cursor_at`;
+  t.status_id, t.merged_into_id, t.ccs, t.created_at, t.updated_at, t.updated_at::text as cursor_at`;
 
 export function ticketView(row: Row): TicketView {
   const via = json<{ channel?: string; inboxId?: string | null }>(row.via) ?? {};
@@ -83,12 +99,28 @@ export function ticketView(row: Row): TicketView {
     via: { channel: via.channel ?? 'api', inboxId: via.inboxId ?? null },
     firstResponseAt: isoOrNull(row.first_response_at),
     solvedAt: isoOrNull(row.solved_at),
+    statusId: row.status_id ?? null,
+    mergedIntoId: row.merged_into_id ?? null,
+    ccs: json<{ contactId: string; email: string }[]>(row.ccs) ?? [],
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
   };
 }
 
-export function messageView(row: Row): MessageView {
+export function attachmentView(row: Row): AttachmentView {
+  return {
+    id: row.id,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: Number(row.size),
+    messageId: row.message_id ?? null,
+    createdAt: iso(row.created_at),
+    expiresAt: isoOrNull(row.expires_at),
+  };
+}
+
+/** A message row; its attachments are filled in by `withAttachments` (queries.ts). */
+export function messageView(row: Row, attachments: AttachmentView[] = []): MessageView {
   return {
     id: row.id,
     ticketId: row.ticket_id,
@@ -97,7 +129,9 @@ export function messageView(row: Row): MessageView {
     authorUserId: row.author_user_id,
     authorContactId: row.author_contact_id,
     bodyText: row.body_text,
+    bodyHtml: row.body_html ?? null,
     deliveryStatus: row.delivery_status,
+    attachments,
     createdAt: iso(row.created_at),
   };
 }
