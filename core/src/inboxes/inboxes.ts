@@ -9,24 +9,33 @@ import type { ChannelProviderDeclaration } from '../kernel/contract.js';
 import type { Row, Sql } from '../identity/db.js';
 import { iso } from '../members/context.js';
 import { validationFailed } from '../http/problem.js';
+import { redactSecrets } from './secrets.js';
 
 export interface InboxView {
   id: string;
   channelType: string;
   name: string;
+  /** Without the provider's secrets (`secretsSet` names those that are set). */
   settings: Record<string, unknown>;
+  secretsSet: string[];
   enabled: boolean;
   createdAt: string;
 }
 
 const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
 
+/** The stored settings of a row (secrets still sealed). */
+export const storedSettings = (row: Row): Record<string, unknown> =>
+  json<Record<string, unknown>>(row.settings) ?? {};
+
 function inboxView(row: Row): InboxView {
+  const { settings, secretsSet } = redactSecrets(storedSettings(row));
   return {
     id: row.id,
     channelType: row.channel_type,
     name: row.name,
-    settings: json<Record<string, unknown>>(row.settings) ?? {},
+    settings,
+    secretsSet,
     enabled: row.enabled,
     createdAt: iso(row.created_at),
   };
@@ -210,4 +219,13 @@ export async function insertRef(
       now,
     ],
   );
+}
+
+/** One inbox row (settings still sealed), or null. */
+export async function inboxRow(sql: Sql, workspaceId: string, id: string): Promise<Row | null> {
+  const rows = await sql(`select * from inbox where workspace_id = ? and id = ?`, [
+    workspaceId,
+    id,
+  ]);
+  return rows[0] ?? null;
 }

@@ -13,8 +13,13 @@ import { findOrCreateContactByEmail } from '../contacts/contacts.js';
 import { hookContext } from '../tickets/tickets.routes.js';
 import { insertEvent, insertMessage, insertTicket } from '../tickets/tickets.js';
 import { apiChannel, type ApiInboxSettings } from './api-channel.js';
+import { recordOf } from './channel-inbound.js';
+import { deliveryEventView } from './delivery.js';
+import { carrySecrets, openSecrets, sealSecrets, settingsKey } from './secrets.js';
 import {
   deleteInbox,
+  inboxRow,
+  storedSettings,
   findByExternalId,
   getInbox,
   insertInbox,
@@ -28,6 +33,9 @@ import {
 } from './inboxes.js';
 import {
   ChannelTypeOut,
+  DeliveryHistoryOut,
+  DeliveryParams,
+  DeliveryQuery,
   IdParams,
   InboundMessageBody,
   InboundResultOut,
@@ -83,20 +91,33 @@ export function inboxRoutes(): RouteDefinition[] {
         201: { description: 'Created', schema: InboxSchemaOut },
         400: { description: 'Invalid body or settings, or an unknown `channelType`' },
       },
-      handler({ body, scope, actor }) {
-        const { em, clock, channelProviders } = scope.cradle;
-        const provider = providerFor(channelProviders, body.channelType);
-        return insertInbox(
+      async handler({ body, scope, actor }) {
+        const { em, clock, channelProviders, config } = scope.cradle;
+        const { workspaceId } = inWorkspace(actor);
+        const declaration = providerFor(channelProviders, body.channelType);
+        const settings = parseSettings(declaration, body.settings ?? {});
+        const view = await insertInbox(
           sqlFor(em),
-          inWorkspace(actor).workspaceId,
+          workspaceId,
           {
             channelType: body.channelType,
             name: body.name,
-            settings: parseSettings(provider, body.settings ?? {}),
+            settings: sealSecrets(
+              settings,
+              declaration.provider.secrets ?? [],
+              settingsKey(config.secret),
+            ),
             enabled: body.enabled ?? true,
           },
           clock.now(),
         );
+        await declaration.provider.inboxChanged?.({
+          action: 'saved',
+          inbox: { ...view, settings },
+          workspaceId,
+          em,
+        });
+        return view;
       },
     }),
     defineRoute({
@@ -126,18 +147,31 @@ export function inboxRoutes(): RouteDefinition[] {
       },
       async handler({ params, body, scope, actor }) {
         const { workspaceId } = inWorkspace(actor);
-        const { em, channelProviders } = scope.cradle;
+        const { em, channelProviders, config } = scope.cradle;
         const sql = sqlFor(em);
-        const inbox = await getInbox(sql, workspaceId, params.id);
+        const row = await inboxRow(sql, workspaceId, params.id);
+        if (!row) throw errors.notFound('Inbox');
+        const declaration = providerFor(channelProviders, row.channel_type);
+        const secrets = declaration.provider.secrets ?? [];
+        const key = settingsKey(config.secret);
+        const stored = openSecrets(storedSettings(row), key);
+        // Secrets the update leaves out are kept (the API never shows them to send back).
         const settings =
           body.settings === undefined
             ? undefined
-            : parseSettings(providerFor(channelProviders, inbox.channelType), body.settings);
-        return updateInbox(sql, workspaceId, params.id, {
+            : parseSettings(declaration, carrySecrets(body.settings, stored, secrets));
+        const view = await updateInbox(sql, workspaceId, params.id, {
           name: body.name,
           enabled: body.enabled,
-          ...(settings ? { settings } : {}),
+          ...(settings ? { settings: sealSecrets(settings, secrets, key) } : {}),
         });
+        await declaration.provider.inboxChanged?.({
+          action: 'saved',
+          inbox: { ...view, settings: settings ?? stored },
+          workspaceId,
+          em,
+        });
+        return view;
       },
     }),
     defineRoute({
@@ -150,8 +184,65 @@ export function inboxRoutes(): RouteDefinition[] {
       request: { params: IdParams },
       responses: { 204: { description: 'Deleted' }, 404: notFound },
       async handler({ params, scope, actor }) {
-        await deleteInbox(sqlFor(scope.cradle.em), inWorkspace(actor).workspaceId, params.id);
+        const { em, channelProviders, config } = scope.cradle;
+        const { workspaceId } = inWorkspace(actor);
+        const sql = sqlFor(em);
+        const row = await inboxRow(sql, workspaceId, params.id);
+        await deleteInbox(sql, workspaceId, params.id);
+        const provider = row ? channelProviders.get(row.channel_type)?.provider : undefined;
+        if (row && provider?.inboxChanged) {
+          await provider.inboxChanged({
+            action: 'deleted',
+            inbox: recordOf(row, settingsKey(config.secret)),
+            workspaceId,
+            em,
+          });
+        }
         return undefined;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/tickets/:ticketId/messages/:messageId/deliveries',
+      operationId: 'listMessageDeliveries',
+      summary: "A message's delivery history (queued, sent, delivered, bounced, …), oldest first",
+      description:
+        'The events the channel reported for an outbound reply, one per recipient when a ' +
+        "delivery report names several, with `status` being the message's latest status.",
+      tags: TAGS,
+      access: { permission: PERMISSIONS.ticketsRead },
+      request: { params: DeliveryParams, query: DeliveryQuery },
+      responses: {
+        200: { description: 'Oldest first', schema: DeliveryHistoryOut },
+        404: { description: 'No such message on this ticket in this workspace' },
+      },
+      async handler({ params, query, scope, actor }) {
+        const { workspaceId } = inWorkspace(actor);
+        const sql = sqlFor(scope.cradle.em);
+        const [message] = await sql(
+          `select delivery_status from ticket_message
+            where workspace_id = ? and ticket_id = ? and id = ? and kind = 'reply'`,
+          [workspaceId, params.ticketId, params.messageId],
+        );
+        if (!message) throw errors.notFound('Message');
+        const rows = await sql(
+          `select * from message_delivery_event
+            where workspace_id = ? and message_id = ? and (?::uuid is null or id > ?::uuid)
+            order by id limit ?`,
+          [
+            workspaceId,
+            params.messageId,
+            query.cursor ?? null,
+            query.cursor ?? null,
+            query.limit + 1,
+          ],
+        );
+        const page = rows.slice(0, query.limit);
+        return {
+          status: message.delivery_status ?? null,
+          data: page.map(deliveryEventView),
+          nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+        };
       },
     }),
     defineRoute({

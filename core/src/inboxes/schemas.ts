@@ -30,6 +30,8 @@ export const InboxSchemaOut = z
     channelType: z.string(),
     name: z.string(),
     settings: z.record(z.string(), z.unknown()),
+    /** Settings paths holding credentials that are set (their values are never returned). */
+    secretsSet: z.array(z.string()),
     enabled: z.boolean(),
     createdAt: z.string(),
   })
@@ -64,3 +66,43 @@ export const InboundResultOut = z
     outcome: z.enum(['created', 'appended', 'duplicate']),
   })
   .meta({ id: 'InboundResult' });
+
+export const DeliveryParams = z.object({ ticketId: z.uuid(), messageId: z.uuid() });
+
+export const DeliveryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.uuid().optional(),
+});
+
+export const DeliveryEventOut = z
+  .object({
+    id: z.string(),
+    status: z.enum([
+      'queued',
+      'sent',
+      'captured',
+      'delivered',
+      'deferred',
+      'bounced',
+      'complained',
+      'failed',
+    ]),
+    recipient: z.string().nullable(),
+    /** Bounces: permanent (true) or temporary (false). */
+    hard: z.boolean().nullable(),
+    /** `userunknown`, `mailboxfull`, `spamdetected`, `not_sent`, `send_error`, … */
+    reason: z.string().nullable(),
+    detail: z.string().nullable(),
+    source: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'DeliveryEvent' });
+
+export const DeliveryHistoryOut = z
+  .object({
+    /** The message's latest delivery status (null: not dispatched through a channel). */
+    status: z.string().nullable(),
+    data: z.array(DeliveryEventOut),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({ id: 'DeliveryHistory' });

@@ -70,6 +70,10 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
 
   // Kernel operator routes: instance-wide, for the operator (system:*), never in a workspace role.
   'GET /api/v1/system/plugins': { access: perm('system:read') },
+  'GET /api/v1/system/plugins/{id}/settings': {
+    access: perm('system:read'),
+    notAWorkspaceResource: 'a plugin id: instance-wide options, operator only',
+  },
   'GET /api/v1/system/hooks': { access: perm('system:manage') },
   'GET /api/v1/system/jobs': { access: perm('system:manage') },
   'GET /api/v1/system/jobs/{name}/dead-letters': {
@@ -344,6 +348,12 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
       subject: 'From another workspace',
       body: 'Hello',
     }),
+  },
+  // Inboxes module: a message's delivery history (tickets:read). The fixtures hold no message
+  // id, so this uses A's ticket id for both; delivery.spec.ts checks B against A's real message.
+  'GET /api/v1/tickets/{ticketId}/messages/{messageId}/deliveries': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ ticketId: fx.a.ticketId, messageId: fx.a.ticketId }),
   },
   // Webhooks module: subscriptions, delivery log, replay, change feed (settings:manage).
   'GET /api/v1/webhooks': { access: perm('settings:manage') },
