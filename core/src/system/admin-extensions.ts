@@ -11,6 +11,7 @@ import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { NovumError } from '../kernel/errors.js';
 import type { Actor, AdminPanelDeclaration, NovumPlugin } from '../kernel/contract.js';
 import { pluginAssetUrl } from '../admin-host/index.js';
+import { pluginSettingsRoutes } from './plugin-settings.js';
 
 const PanelSchema = z
   .object({
@@ -49,6 +50,7 @@ const allowed = (panel: AdminPanelDeclaration, actor: Actor | null) =>
 
 export function adminExtensionRoutes(plugins: readonly NovumPlugin[]): RouteDefinition[] {
   return [
+    ...pluginSettingsRoutes(plugins),
     defineRoute({
       method: 'get',
       path: '/admin/extensions',
