@@ -77,7 +77,11 @@ export async function applyBulkItem(
     events.record(em, 'ticket.updated', { ticketId }, { workspaceId, actor, requestId });
     return { ticketId, status: 'updated' };
   } catch (error) {
-    await sql('rollback to savepoint bulk_item');
+    // PGlite 0.3.16 takes the command tag of ROLLBACK TO SAVEPOINT ("ROLLBACK") for the end of
+    // the transaction (`isInTransaction()` turns false), and the embedded bridge would then let
+    // other connections into the one session mid-transaction. A BEGIN in the same round trip (on
+    // PostgreSQL only a warning inside a transaction) puts its flag back.
+    await sql('rollback to savepoint bulk_item; begin');
     if (!isNovumError(error)) throw error;
     return { ticketId, status: 'failed', error: { code: error.code, message: error.message } };
   }

@@ -52,9 +52,28 @@ export const ticketsPersonalData: PersonalDataHandlers = {
     );
     return { tickets, ticketMessages: messages };
   },
-  async erase(subject, scope) {
+  async erase(subject, scope, options) {
     const sql = sqlFor(scope.cradle.em);
-    const ids = textArray(await subjectContactIds(sql, subject));
+    const contactIds = await subjectContactIds(sql, subject);
+    const ids = textArray(contactIds);
+    let removed = 0;
+    if (options?.method === 'delete' && contactIds.length > 0) {
+      // Tickets the subject requested go entirely (messages and timeline cascade).
+      removed = (
+        await sql(
+          `delete from ticket where workspace_id = ? and requester_id = any(?::uuid[]) returning id`,
+          [subject.workspaceId, ids],
+        )
+      ).length;
+    }
+    const redacted = await redactIdentifiers(sql, subject);
+    if (subject.kind === 'user') {
+      // Their replies and notes stay, authored by nobody: shown as a former agent.
+      await sql(
+        `update ticket_message set author_user_id = null where workspace_id = ? and author_user_id = ?`,
+        [subject.workspaceId, subject.id],
+      );
+    }
     const messages = await sql(
       `update ticket_message set body_text = ?, body_html = null
         where workspace_id = ? and author_contact_id = any(?::uuid[]) returning id`,
@@ -66,8 +85,54 @@ export const ticketsPersonalData: PersonalDataHandlers = {
       [ERASED, subject.workspaceId, ids],
     );
     return {
-      erased: messages.length + tickets.length,
-      kept: ['ticket structure and timelines', "agents' replies and notes (business records)"],
+      erased: removed + redacted + messages.length + tickets.length,
+      kept: [
+        'ticket structure and timelines',
+        "agents' replies and notes (business records), with the subject's identifiers redacted",
+      ],
     };
   },
 };
+
+const escapeRegex = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces the subject's addresses, name and phone numbers with `[erased]` wherever they appear
+ * in the workspace's tickets: subjects, message bodies (other requesters' tickets included),
+ * timeline data and the channel metadata (`via`).
+ */
+async function redactIdentifiers(sql: Sql, subject: PersonalDataSubject): Promise<number> {
+  const identifiers = [...new Set([...subject.emails, ...(subject.identifiers ?? [])])].filter(
+    (value) => value.trim().length >= 3,
+  );
+  if (identifiers.length === 0) return 0;
+  const pattern = identifiers.map(escapeRegex).join('|');
+  const ws = subject.workspaceId;
+  let count = 0;
+  count += (
+    await sql(
+      `update ticket_message set body_text = regexp_replace(body_text, ?, ?, 'gi'),
+              body_html = regexp_replace(body_html, ?, ?, 'gi')
+        where workspace_id = ? and (body_text ~* ? or body_html ~* ?) returning id`,
+      [pattern, ERASED, pattern, ERASED, ws, pattern, pattern],
+    )
+  ).length;
+  count += (
+    await sql(
+      `update ticket set subject = regexp_replace(subject, ?, ?, 'gi'),
+              via = regexp_replace(via::text, ?, ?, 'gi')::jsonb,
+              custom_fields = regexp_replace(custom_fields::text, ?, ?, 'gi')::jsonb
+        where workspace_id = ? and (subject ~* ? or via::text ~* ? or custom_fields::text ~* ?)
+        returning id`,
+      [pattern, ERASED, pattern, ERASED, pattern, ERASED, ws, pattern, pattern, pattern],
+    )
+  ).length;
+  count += (
+    await sql(
+      `update ticket_event set data = regexp_replace(data::text, ?, ?, 'gi')::jsonb
+        where workspace_id = ? and data::text ~* ? returning id`,
+      [pattern, ERASED, ws, pattern],
+    )
+  ).length;
+  return count;
+}
