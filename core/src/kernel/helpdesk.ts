@@ -123,6 +123,13 @@ export async function createHelpdesk(options: CreateHelpdeskOptions = {}): Promi
     permissionCatalog: asValue(createPermissionCatalog(resolved)),
     storage: asValue(new LocalDiskStorage(path.join(config.dataDir, 'files'))),
     channelProviders: asValue(host.declarations.channels),
+    personalDataRegistry: asValue(
+      resolved.map((p) => ({
+        pluginId: p.id,
+        handlers: p.plugin.personalData ?? null,
+        subProcessors: p.plugin.subProcessors ?? [],
+      })),
+    ),
   });
   host.register();
   hookHost.freeze();

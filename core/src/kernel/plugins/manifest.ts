@@ -52,6 +52,17 @@ const manifestSchema = z.object({
       export: fn,
       erase: fn,
       restrict: fn.optional(),
+      exportFiles: fn.optional(),
+      rectify: fn.optional(),
+      retention: z
+        .array(
+          z.object({
+            type: z.string().regex(/^[a-z][a-zA-Z0-9-]*(\.[a-zA-Z0-9-]+)+$/),
+            count: fn,
+            purge: fn,
+          }),
+        )
+        .optional(),
     })
     .optional(),
   noPersonalData: z.literal(true).optional(),
