@@ -1,1 +1,178 @@
-export {};
+/**
+ * `@novumdesk/plugin-knowledge-base`: help centers with public, server-rendered pages, an
+ * article library for agents, search, deflection (a contact form that suggests articles and
+ * files tickets), feedback, revisions, scheduled publishing, Zendesk Guide import and Markdown
+ * export. See docs/knowledge-base.md.
+ *
+ *   plugins: [knowledgeBase({ defaultCenter: 'help' })]
+ */
+import { asFunction } from 'awilix';
+import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable';
+import { definePlugin, type HookContext } from '@novumdesk/core';
+import type { KbArticlePublished, KbPublishDraft } from './contract.js';
+import { knowledgeBaseEntities } from './entities.js';
+import { knowledgeBaseMigrations } from './migrations/index.js';
+import {
+  KnowledgeBaseOptionsSchema,
+  type KnowledgeBaseOptions,
+  type KnowledgeBaseOptionsInput,
+} from './options.js';
+import { knowledgeBasePersonalData } from './personal-data.js';
+import { PUBLISH_JOB, runScheduledPublish, type ScheduledPublish } from './publish.js';
+import { bindRuntime, helpCenterMount } from './public/site.js';
+import { articleRoutes } from './routes/articles.routes.js';
+import { categoryRoutes } from './routes/categories.routes.js';
+import { centerRoutes } from './routes/centers.routes.js';
+import { toolRoutes } from './routes/tools.routes.js';
+import { KnowledgeBaseRuntime } from './runtime.js';
+import { postgresArticleSearch, type ArticleSearchHit, type ArticleSearchQuery } from './search.js';
+import { IMPORT_JOB, runImport, type ImportJob } from './zendesk-import.js';
+import type { Scope } from './ids.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import './contract.js';
+
+export type { KbArticlePublished, KbPublishDraft } from './contract.js';
+export type { ArticleSearchHit, ArticleSearchProvider, ArticleSearchQuery } from './search.js';
+export type { KnowledgeBaseOptions, KnowledgeBaseOptionsInput } from './options.js';
+export { KnowledgeBaseRuntime } from './runtime.js';
+
+declare module '@novumdesk/core' {
+  interface HookRegistry {
+    'knowledge-base:search': AsyncSeriesBailHook<
+      [ArticleSearchQuery, HookContext],
+      ArticleSearchHit[] | undefined
+    >;
+  }
+}
+
+export const KB_PERMISSIONS = ['kb:read', 'kb:write', 'kb:publish'] as const;
+
+const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInput | undefined>({
+  id: 'knowledge-base',
+  version: '0.1.0',
+  core: '^0.1.0',
+  description: 'Knowledge base: public help centers, articles, search, deflection',
+  dependsOn: { identity: '^0.1.0' },
+  optionalDependsOn: { inboxes: '^0.1.0' },
+  options: KnowledgeBaseOptionsSchema,
+  permissions: KB_PERMISSIONS,
+  entities: knowledgeBaseEntities,
+  migrations: knowledgeBaseMigrations,
+  personalData: knowledgeBasePersonalData,
+
+  register(ctx) {
+    const options = ctx.options;
+    ctx.register({
+      knowledgeBase: asFunction(
+        ({ orm, clock, logger }) => new KnowledgeBaseRuntime({ orm, clock, logger, options }),
+      ).singleton(),
+    });
+
+    ctx.hooks.define(
+      'knowledge-base:article.beforePublish',
+      () =>
+        new AsyncSeriesWaterfallHook<[KbPublishDraft, HookContext], KbPublishDraft>([
+          'draft',
+          'ctx',
+        ]),
+      {
+        kind: 'transform',
+        description:
+          'Called inside the transaction that publishes an article (now or when its schedule is due). Taps may lint, change its tags, or throw a NovumError to veto the publish (nothing changes).',
+        payload:
+          '(draft: { articleId, centerId, visibility, tags, translations }, ctx: HookContext)',
+        returns: 'the (changed) draft',
+        since: '0.1.0',
+      },
+    );
+    ctx.hooks.define(
+      'knowledge-base:article.published',
+      () =>
+        new AsyncParallelHook<[KbArticlePublished & { eventId: string }, HookContext]>([
+          'notice',
+          'ctx',
+        ]),
+      {
+        kind: 'notify',
+        description:
+          'Called after the transaction that published an article has committed, from the subscriber of the `kb.article.published` domain event (job queue, at least once). The same event reaches webhooks and the change feed.',
+        payload: '(notice: { articleId, centerId, locales, eventId }, ctx: HookContext)',
+        since: '0.1.0',
+      },
+    );
+    ctx.hooks.define(
+      'knowledge-base:search',
+      () =>
+        new AsyncSeriesBailHook<[ArticleSearchQuery, HookContext], ArticleSearchHit[] | undefined>([
+          'query',
+          'ctx',
+        ]),
+      {
+        kind: 'resolve',
+        description:
+          'Asked for every article search (public pages, suggestions, agents). A search-engine plugin returns the hits; when no tap answers, PostgreSQL full-text and trigram search does.',
+        payload: '(query: ArticleSearchQuery, ctx: HookContext)',
+        returns: 'ArticleSearchHit[] or undefined',
+        since: '0.1.0',
+      },
+    );
+
+    let fallback: ReturnType<typeof postgresArticleSearch> | null = null;
+    const searchWith = async (
+      em: EntityManager,
+      query: ArticleSearchQuery,
+      hookCtx: HookContext,
+    ) => {
+      const { hooks, knowledgeBase: runtime } = hookCtx.scope.cradle;
+      const answered = await hooks['knowledge-base:search'].promise(query, hookCtx);
+      if (answered) return answered;
+      fallback ??= postgresArticleSearch({ unaccent: () => runtime.unaccent });
+      return fallback.search(em, query);
+    };
+    const adminSearch = (scope: Scope, query: ArticleSearchQuery) => {
+      const { em, actor, requestId } = scope.cradle;
+      return searchWith(em, query, { em, scope, actor, workspaceId: query.workspaceId, requestId });
+    };
+
+    for (const route of [
+      ...centerRoutes(),
+      ...categoryRoutes(),
+      ...articleRoutes(),
+      ...toolRoutes(adminSearch),
+    ]) {
+      ctx.route(route);
+    }
+    ctx.page(helpCenterMount({ options, search: searchWith }));
+
+    ctx.job<ScheduledPublish>(
+      'publishScheduled',
+      (data, scope) => runScheduledPublish(data, scope),
+      {
+        retryLimit: 3,
+      },
+    );
+    ctx.job<ImportJob>('import', (data, scope) => runImport(data, scope), { retryLimit: 2 });
+
+    ctx.on('kb.article.published', { name: 'publishedHook' }, async (event, scope) => {
+      const { em, hooks, actor, requestId } = scope.cradle;
+      await hooks['knowledge-base:article.published'].promise(
+        { ...event.payload, eventId: event.id },
+        { em, scope, actor, workspaceId: event.workspaceId, requestId },
+      );
+    });
+  },
+
+  async boot(ctx) {
+    const runtime = ctx.resolve('knowledgeBase');
+    await runtime.boot();
+    bindRuntime(runtime);
+  },
+
+  async prepareShutdown(ctx) {
+    bindRuntime(null);
+    await ctx.resolve('knowledgeBase').stop();
+  },
+});
+
+export default knowledgeBase;
+export { PUBLISH_JOB, IMPORT_JOB };

@@ -1,0 +1,127 @@
+/**
+ * Article search on PostgreSQL: full-text search per locale (the translation's own text-search
+ * configuration, accents folded when `unaccent` is installed) plus pg_trgm word similarity on
+ * titles, so a misspelled title word still finds the article. Ranking: a match in the title
+ * (weight A of the vector) always ranks above body-only matches; then `ts_rank`, then title
+ * similarity. Snippets are `ts_headline` fragments of the body with `<mark>` around matches.
+ *
+ * Translations missing in the requested locale fall back to the center's default locale.
+ * `audience: 'public'` sees only public, published articles; `'agents'` also internal ones.
+ *
+ * An engine plugin can take over: the `knowledge-base:search` resolve hook is asked first, and
+ * this implementation answers only when no tap did (see `index.ts`).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { sqlFor } from './db.js';
+import { regconfigFor } from './locales.js';
+
+export interface ArticleSearchQuery {
+  workspaceId: string;
+  centerId: string;
+  locale: string;
+  defaultLocale: string;
+  q: string;
+  audience: 'public' | 'agents';
+  limit: number;
+}
+
+export interface ArticleSearchHit {
+  articleId: string;
+  locale: string;
+  title: string;
+  slug: string;
+  excerpt: string;
+  /** HTML: the text escaped, matches wrapped in `<mark>`. */
+  snippet: string;
+  score: number;
+}
+
+/** The provider contract an engine plugin implements (the same shape the core uses). */
+export interface ArticleSearchProvider {
+  search(em: EntityManager, query: ArticleSearchQuery): Promise<ArticleSearchHit[]>;
+}
+
+const START = '\u0002';
+const STOP = '\u0003';
+
+const escapeHtml = (text: string) =>
+  text.replace(
+    /[&<>"']/g,
+    (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]};`,
+  );
+
+/** `ts_headline` output (plain text with markers) → safe HTML with `<mark>`. */
+export function markSnippet(raw: string): string {
+  // eslint-disable-next-line no-control-regex -- strips control characters the markers could collide with
+  return escapeHtml(raw.replace(/[\u0000-\u0001\u0004-\u0008]/g, ''))
+    .split(START)
+    .join('<mark>')
+    .split(STOP)
+    .join('</mark>');
+}
+
+export function postgresArticleSearch(options: { unaccent: () => boolean }): ArticleSearchProvider {
+  return {
+    async search(em, query) {
+      const q = query.q.trim().slice(0, 200);
+      if (!q) return [];
+      const fold = options.unaccent() ? (x: string) => `unaccent(${x})` : (x: string) => x;
+      const wanted = regconfigFor(query.locale);
+      const fallback = regconfigFor(query.defaultLocale);
+      const visibility = query.audience === 'public' ? ['public'] : ['public', 'internal'];
+      const sql = sqlFor(em);
+      // Index-friendly: word_similarity via `<%` (GIN trigram index) with a threshold for this
+      // transaction only.
+      await sql(`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`);
+      const rows = await sql(
+        `with query as (
+           select websearch_to_tsquery(?::regconfig, ${fold('?')}) as wanted,
+                  websearch_to_tsquery(?::regconfig, ${fold('?')}) as fallback,
+                  lower(?) as text)
+         select t.article_id, t.locale, t.title, t.slug, t.excerpt,
+                ts_headline(t.search_config::regconfig, t.body_text, m.tsq,
+                  'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
+                (case when ts_filter(t.search_vector, '{a}') @@ m.tsq then 2 else 0 end)
+                  + ts_rank(t.search_vector, m.tsq)
+                  + word_similarity(query.text, lower(t.title)) as score
+           from query, knowledge_base_translation t
+           join knowledge_base_article a on a.id = t.article_id and a.workspace_id = t.workspace_id
+           cross join lateral (
+             select case when t.locale = ? then query.wanted else query.fallback end as tsq) m
+          where t.workspace_id = ? and t.center_id = ?
+            and a.status = 'published' and a.visibility = any(?::text[])
+            and (t.locale = ?
+                 or (t.locale = ? and not exists (
+                       select 1 from knowledge_base_translation w
+                        where w.article_id = t.article_id and w.locale = ?)))
+            and (t.search_vector @@ m.tsq or query.text <% lower(t.title))
+          order by score desc, t.article_id
+          limit ?`,
+        [
+          wanted,
+          q,
+          fallback,
+          q,
+          q,
+          query.locale,
+          query.workspaceId,
+          query.centerId,
+          visibility,
+          query.locale,
+          query.defaultLocale,
+          query.locale,
+          query.limit,
+        ],
+      );
+      return rows.map((row) => ({
+        articleId: row.article_id,
+        locale: row.locale,
+        title: row.title,
+        slug: row.slug,
+        excerpt: row.excerpt,
+        snippet: markSnippet(row.snippet ?? ''),
+        score: Number(row.score),
+      }));
+    },
+  };
+}
