@@ -42,9 +42,10 @@ export interface AnalyticsHarness extends MembersHarness {
 }
 
 export async function startAnalytics(
-  options: { plugins?: PluginInstance[] } = {},
+  options: { plugins?: PluginInstance[]; trustProxy?: boolean } = {},
 ): Promise<AnalyticsHarness> {
   const h = await startMembers({
+    ...(options.trustProxy ? { config: { trustProxy: true } } : {}),
     modules: [
       identityModule({
         bootstrapAdmin: false,
