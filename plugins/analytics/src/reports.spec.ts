@@ -10,6 +10,7 @@ import type { Person } from '../../../core/src/members/testkit.test.js';
 import { startAnalytics, type AnalyticsHarness } from './harness.test.js';
 import { refreshTickets } from './rollups/store.js';
 import { rebuildChunk, startRebuild } from './rollups/rebuild.js';
+import { progressBar, rebuildReports } from './cli.js';
 
 const P = '/api/p/analytics';
 
@@ -289,5 +290,18 @@ describe('analytics reports', () => {
     expect((await h.call('POST', `${P}/reports/rebuild`, { token: agentB.token })).status).toBe(
       403,
     );
+  });
+
+  it('rebuilds from the command line with progress (novumdesk-analytics rebuild)', async () => {
+    const seen: string[] = [];
+    const states = await rebuildReports(h.t.hd as never, {
+      workspaceIds: [owner.workspaceId],
+      chunk: 3,
+      onProgress: (_w, s) => seen.push(progressBar(s.done, s.total, 4)),
+    });
+    expect(states).toEqual([expect.objectContaining({ status: 'done', done: 4, total: 4 })]);
+    expect(seen).toEqual(['[###-]  75%  3/4 tickets', '[####] 100%  4/4 tickets']);
+    const volume = await get(`/reports/volume?${range}`);
+    expect(volume.body.totals).toEqual({ created: 3, solved: 2, reopened: 1, replies: 2 });
   });
 });
