@@ -13,6 +13,8 @@ import { sqlFor } from '../identity/db.js';
 import { CORE_VERSION } from '../version.js';
 import { eventually } from '../testing/eventually.js';
 import { insertMessage } from '../tickets/tickets.js';
+import { ticketsPersonalData } from '../tickets/personal-data.js';
+import { inWorkspaceScope } from '../tenancy/index.js';
 import { startTickets, type TicketsHarness } from '../tickets/testkit.test.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -260,6 +262,38 @@ describe('attachments', () => {
         contentType: 'application/pdf',
       }),
     ]);
+  });
+
+  it("exports and erases a contact's attachments (rows and files)", async () => {
+    const owner = await h.signUp();
+    const file = (await h.upload(owner, 'passport scan', { filename: 'passport.txt' })).body;
+    const ticket = await h.ticket(owner, {
+      requester: { email: 'erase-me@example.test' },
+      message: { body: 'My passport', attachmentIds: [file.id] },
+    });
+    const [row] = await h.sql(`select storage_key from attachment where id = ?`, [file.id]);
+    const storage = h.t.hd.container.cradle.storage;
+    const subject = {
+      kind: 'contact' as const,
+      id: ticket.requesterId,
+      workspaceId: owner.workspaceId,
+      emails: [],
+    };
+    const scope = h.t.hd.createScope();
+    try {
+      await inWorkspaceScope(scope, owner.workspaceId, async () => {
+        const exported = await ticketsPersonalData.export(subject, scope);
+        expect(exported.attachments).toEqual([
+          expect.objectContaining({ id: file.id, filename: 'passport.txt' }),
+        ]);
+        const report = await ticketsPersonalData.erase(subject, scope);
+        expect(report.erased).toBeGreaterThanOrEqual(3);
+      });
+    } finally {
+      await scope.dispose();
+    }
+    expect(await h.sql(`select 1 from attachment where id = ?`, [file.id])).toEqual([]);
+    expect(await storage.get(row.storage_key)).toBeNull();
   });
 
   it('stores HTML bodies sanitized, with the text derived from them', async () => {

@@ -1,8 +1,10 @@
 /**
  * Personal data in tickets (ARCHITECTURE §7): a contact subject's tickets (as requester) and the
- * messages they wrote; a user subject's messages and notes. Erasure replaces the bodies a
- * contact wrote, and the subjects of the tickets they requested, with `[erased]`; tickets,
- * timelines and agents' replies stay (business records, which may quote the contact).
+ * messages they wrote, with their attachments; a user subject's messages, notes and drafts.
+ * Erasure replaces the bodies a contact wrote, and the subjects of the tickets they requested,
+ * with `[erased]`, and deletes the files attached to the contact's messages (rows and stored
+ * bytes); a user's drafts are deleted. Tickets, timelines and agents' replies stay (business
+ * records, which may quote the contact).
  */
 import type { PersonalDataHandlers, PersonalDataSubject } from '../kernel/contract.js';
 import { sqlFor, textArray, type Sql } from '../identity/db.js';
@@ -31,6 +33,7 @@ export const ticketsPersonalData: PersonalDataHandlers = {
   entities: {
     Ticket: ['subject'],
     TicketMessage: ['bodyText', 'bodyHtml'],
+    Attachment: ['filename', 'storageKey'],
   },
   async export(subject, scope) {
     const sql = sqlFor(scope.cradle.em);
@@ -50,12 +53,36 @@ export const ticketsPersonalData: PersonalDataHandlers = {
         order by created_at, id`,
       [subject.workspaceId, ids, subject.kind === 'user' ? subject.id : NONE],
     );
-    return { tickets, ticketMessages: messages };
+    const attachments = await sql(
+      `select a.id, a.message_id as "messageId", a.filename, a.content_type as "contentType",
+              a.size, a.created_at as "createdAt"
+         from attachment a join ticket_message m
+           on m.workspace_id = a.workspace_id and m.id = a.message_id
+        where a.workspace_id = ? and m.author_contact_id = any(?::uuid[])
+        order by a.created_at, a.id`,
+      [subject.workspaceId, ids],
+    );
+    const drafts = await sql(
+      `select ticket_id as "ticketId", kind, body, body_html as "bodyHtml", updated_at as "updatedAt"
+         from ticket_draft where workspace_id = ? and user_id = ? order by updated_at`,
+      [subject.workspaceId, subject.kind === 'user' ? subject.id : NONE],
+    );
+    return { tickets, ticketMessages: messages, attachments, drafts };
   },
   async erase(subject, scope, options) {
     const sql = sqlFor(scope.cradle.em);
     const contactIds = await subjectContactIds(sql, subject);
     const ids = textArray(contactIds);
+    // Files of the subject's messages (and, when their tickets go, of every message on them).
+    const files = await sql(
+      `delete from attachment a using ticket_message m
+        where a.workspace_id = ? and m.workspace_id = a.workspace_id and m.id = a.message_id
+          and (m.author_contact_id = any(?::uuid[])
+               or (? and m.ticket_id in (select t.id from ticket t
+                     where t.workspace_id = ? and t.requester_id = any(?::uuid[]))))
+       returning a.storage_key`,
+      [subject.workspaceId, ids, options?.method === 'delete', subject.workspaceId, ids],
+    );
     let removed = 0;
     if (options?.method === 'delete' && contactIds.length > 0) {
       // Tickets the subject requested go entirely (messages and timeline cascade).
@@ -84,8 +111,19 @@ export const ticketsPersonalData: PersonalDataHandlers = {
        returning id`,
       [ERASED, subject.workspaceId, ids],
     );
+    const drafts = await sql(
+      `delete from ticket_draft where workspace_id = ? and user_id = ? returning 1`,
+      [subject.workspaceId, subject.kind === 'user' ? subject.id : NONE],
+    );
+    // The bytes go once the rows are gone (a failed delete leaves an unreferenced file).
+    const { storage, logger } = scope.cradle;
+    for (const file of files) {
+      await storage.delete(file.storage_key as string).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not delete an erased attachment file');
+      });
+    }
     return {
-      erased: removed + redacted + messages.length + tickets.length,
+      erased: removed + redacted + messages.length + tickets.length + files.length + drafts.length,
       kept: [
         'ticket structure and timelines',
         "agents' replies and notes (business records), with the subject's identifiers redacted",
