@@ -86,6 +86,7 @@ export {
   type ProcessingQuery,
   type ProcessingSubject,
 } from './processing/index.js';
+export * from './billing/index.js';
 export { CORE_VERSION } from './version.js';
 /** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
 export { defaultModules } from './cli/modules.js';

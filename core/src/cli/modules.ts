@@ -6,6 +6,7 @@ import { ticketsModule } from '../tickets/index.js';
 import { inboxesModule } from '../inboxes/index.js';
 import { webhooksModule } from '../webhooks/index.js';
 import { processingModule } from '../processing/index.js';
+import { billingModule } from '../billing/index.js';
 
 /**
  * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
@@ -19,4 +20,5 @@ export const defaultModules: PluginEntry[] = [
   ticketsModule,
   inboxesModule,
   webhooksModule,
+  billingModule,
 ];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineRoute, reply, type RouteDefinition } from '../http/route.js';
 import { sqlFor } from '../identity/db.js';
+import { assertInboxAvailable } from '../billing/seats.js';
 import { PERMISSIONS } from '../identity/permissions.js';
 import { errors } from '../kernel/errors.js';
 import { inWorkspace } from '../members/context.js';
@@ -96,6 +97,8 @@ export function inboxRoutes(): RouteDefinition[] {
         const { workspaceId } = inWorkspace(actor);
         const declaration = providerFor(channelProviders, body.channelType);
         const settings = parseSettings(declaration, body.settings ?? {});
+        // The plan's inbox limit (billing module): 402 PLAN_LIMIT_REACHED past it.
+        await assertInboxAvailable(scope, workspaceId);
         const view = await insertInbox(
           sqlFor(em),
           workspaceId,

@@ -11,6 +11,7 @@ import { auditSource, inWorkspace } from './context.js';
 import { acceptInvitation, invite, listInvitations, revokeInvitation } from './invitations.js';
 import { limitByIp } from '../identity/routes/auth.routes.js';
 import type { MembersOptions } from './options.js';
+import { assertSeatAvailable, seatsChanged } from '../billing/seats.js';
 import {
   IdParams,
   InvitationAcceptBody,
@@ -38,6 +39,7 @@ export function invitationRoutes(options: MembersOptions): RouteDefinition[] {
       responses: {
         201: { description: 'Invited', schema: InvitationSchemaOut },
         403: { description: 'A role with permissions you lack (`permission_not_grantable`)' },
+        402: { description: 'No seat left on the plan (`PLAN_LIMIT_REACHED`, limit `seats`)' },
         409: { description: 'Already a member (`already_member`)' },
         422: { description: 'No such role in this workspace (`unknown_role`)' },
       },
@@ -45,6 +47,8 @@ export function invitationRoutes(options: MembersOptions): RouteDefinition[] {
         const { em, identity } = scope.cradle;
         const { workspaceId, actor: who } = inWorkspace(actor);
         const sql = sqlFor(em);
+        // The plan's seat limit (billing module): 402 PLAN_LIMIT_REACHED past it.
+        await assertSeatAvailable(scope, workspaceId, body.roleId);
         const { invitation, replaced } = await invite(em, sql, who, workspaceId, body, {
           mailer: identity.mailer,
           publicBaseUrl: identity.publicBaseUrl,
@@ -136,7 +140,7 @@ export function invitationRoutes(options: MembersOptions): RouteDefinition[] {
         await limitByIp(identity, koa, 'invitation-accept:ip', options.rateLimits.tokenPerIp);
         const passwordHash =
           !actor && body.password ? await hashPassword(body.password) : undefined;
-        return acceptInvitation(
+        const accepted = await acceptInvitation(
           actor,
           {
             token: body.token,
@@ -151,6 +155,9 @@ export function invitationRoutes(options: MembersOptions): RouteDefinition[] {
             client: identity.clientInfo(koa),
           },
         );
+        // A new agent: the billing provider bills the new seat count (after this commit).
+        await seatsChanged(scope, accepted.workspaceId, false);
+        return accepted;
       },
     }),
   ];

@@ -9,6 +9,7 @@ import { PERMISSIONS } from '../identity/permissions.js';
 import { auditSource, inWorkspace } from './context.js';
 import { changeRole, listMembers, removeMember } from './members.js';
 import { MemberSchema, MemberUpdateBody, UserIdParams } from './schemas.js';
+import { assertSeatsAfterRoleChange, seatsChanged } from '../billing/seats.js';
 
 const TAGS = ['members'];
 
@@ -40,6 +41,7 @@ export function memberRoutes(): RouteDefinition[] {
         200: { description: 'The member', schema: MemberSchema },
         403: { description: '`owner_protected` or `permission_not_grantable`' },
         404: { description: 'No such member in this workspace' },
+        402: { description: 'No seat left for an agent role (`PLAN_LIMIT_REACHED`)' },
         409: { description: 'The last owner (`last_owner`)' },
         422: { description: 'No such role in this workspace (`unknown_role`)' },
       },
@@ -54,6 +56,8 @@ export function memberRoutes(): RouteDefinition[] {
           params.userId,
           body.roleId,
         );
+        // Read-only to agent takes a seat (billing module): 402 PLAN_LIMIT_REACHED past the plan's.
+        if (change) await assertSeatsAfterRoleChange(scope, workspaceId, change);
         if (change) {
           await identity.audit.record(
             {
@@ -104,6 +108,7 @@ export function memberRoutes(): RouteDefinition[] {
           },
           sql,
         );
+        await seatsChanged(scope, workspaceId);
         return undefined;
       },
     }),

@@ -355,6 +355,28 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
     access: perm('tickets:read'),
     resource: (fx) => ({ ticketId: fx.a.ticketId, messageId: fx.a.ticketId }),
   },
+  // Billing module: entitlements for every member (banners), billing:read / billing:manage for
+  // the workspace's subscription and contact (singletons: no ids in paths), system:read for the
+  // operator's cross-workspace view.
+  'GET /api/v1/billing/entitlements': { access: perm('members:read') },
+  'GET /api/v1/billing': { access: perm('billing:read') },
+  'GET /api/v1/billing/plans': {
+    access: perm('billing:read'),
+    skipListCheck: 'the plans of the loaded providers: the same for every workspace',
+  },
+  'GET /api/v1/billing/contact': { access: perm('billing:read') },
+  'PUT /api/v1/billing/contact': { access: perm('billing:manage') },
+  'POST /api/v1/billing/checkout': { access: perm('billing:manage') },
+  'POST /api/v1/billing/portal': { access: perm('billing:manage') },
+  'GET /api/v1/billing/invoices': { access: perm('billing:read') },
+  'GET /api/v1/billing/operator/subscriptions': {
+    access: perm('system:read'),
+    skipListCheck: "the operator's view across workspaces (system:read), by design",
+  },
+  'GET /api/v1/billing/operator/summary': {
+    access: perm('system:read'),
+    skipListCheck: "the operator's totals across workspaces (system:read), by design",
+  },
   // Webhooks module: subscriptions, delivery log, replay, change feed (settings:manage).
   'GET /api/v1/webhooks': { access: perm('settings:manage') },
   'POST /api/v1/webhooks': { access: perm('settings:manage') },
