@@ -87,6 +87,17 @@ export {
   type ProcessingSubject,
 } from './processing/index.js';
 export * from './billing/index.js';
+export * from './tickets/index.js';
+export {
+  AttachmentService,
+  attachmentOptionsSchema,
+  attachmentsOf,
+  contentDisposition,
+  sanitizeFilename,
+  sniffContentType,
+  type AttachmentOptions,
+  type StoreInput,
+} from './attachments/index.js';
 export { CORE_VERSION } from './version.js';
 /** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
 export { defaultModules } from './cli/modules.js';
