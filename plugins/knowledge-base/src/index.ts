@@ -25,7 +25,11 @@ import { categoryRoutes } from './routes/categories.routes.js';
 import { centerRoutes } from './routes/centers.routes.js';
 import { toolRoutes } from './routes/tools.routes.js';
 import { KnowledgeBaseRuntime } from './runtime.js';
-import { postgresArticleSearch, type ArticleSearchHit, type ArticleSearchQuery } from './search.js';
+import {
+  postgresArticleSearch,
+  type ArticleSearchProvider,
+  type ArticleSearchQuery,
+} from './search.js';
 import { IMPORT_JOB, runImport, type ImportJob } from './zendesk-import.js';
 import type { Scope } from './ids.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -38,9 +42,9 @@ export { KnowledgeBaseRuntime } from './runtime.js';
 
 declare module '@novumdesk/core' {
   interface HookRegistry {
-    'knowledge-base:search': AsyncSeriesBailHook<
-      [ArticleSearchQuery, HookContext],
-      ArticleSearchHit[] | undefined
+    'knowledge-base:resolveSearchProvider': AsyncSeriesBailHook<
+      [{ fallback: ArticleSearchProvider }],
+      ArticleSearchProvider | undefined
     >;
   }
 }
@@ -101,33 +105,36 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
       },
     );
     ctx.hooks.define(
-      'knowledge-base:search',
+      'knowledge-base:resolveSearchProvider',
       () =>
-        new AsyncSeriesBailHook<[ArticleSearchQuery, HookContext], ArticleSearchHit[] | undefined>([
-          'query',
-          'ctx',
-        ]),
+        new AsyncSeriesBailHook<
+          [{ fallback: ArticleSearchProvider }],
+          ArticleSearchProvider | undefined
+        >(['request']),
       {
         kind: 'resolve',
         description:
-          'Asked for every article search (public pages, suggestions, agents). A search-engine plugin returns the hits; when no tap answers, PostgreSQL full-text and trigram search does.',
-        payload: '(query: ArticleSearchQuery, ctx: HookContext)',
-        returns: 'ArticleSearchHit[] or undefined',
+          'Called once, at the first article search, to choose the provider (like the core’s `search.resolveProvider`). The first tap returning an `ArticleSearchProvider` wins; without one, PostgreSQL full-text and trigram search (passed as `fallback`) serves.',
+        payload: '(request: { fallback: ArticleSearchProvider })',
+        returns: 'an ArticleSearchProvider, or undefined',
         since: '0.1.0',
       },
     );
 
-    let fallback: ReturnType<typeof postgresArticleSearch> | null = null;
+    let provider: Promise<ArticleSearchProvider> | null = null;
     const searchWith = async (
       em: EntityManager,
       query: ArticleSearchQuery,
       hookCtx: HookContext,
     ) => {
       const { hooks, knowledgeBase: runtime } = hookCtx.scope.cradle;
-      const answered = await hooks['knowledge-base:search'].promise(query, hookCtx);
-      if (answered) return answered;
-      fallback ??= postgresArticleSearch({ unaccent: () => runtime.unaccent });
-      return fallback.search(em, query);
+      provider ??= (async () => {
+        const fallback = postgresArticleSearch({ unaccent: () => runtime.unaccent });
+        return (
+          (await hooks['knowledge-base:resolveSearchProvider'].promise({ fallback })) ?? fallback
+        );
+      })();
+      return (await provider).search(query, { em });
     };
     const adminSearch = (scope: Scope, query: ArticleSearchQuery) => {
       const { em, actor, requestId } = scope.cradle;

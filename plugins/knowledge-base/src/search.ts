@@ -8,8 +8,9 @@
  * Translations missing in the requested locale fall back to the center's default locale.
  * `audience: 'public'` sees only public, published articles; `'agents'` also internal ones.
  *
- * An engine plugin can take over: the `knowledge-base:search` resolve hook is asked first, and
- * this implementation answers only when no tap did (see `index.ts`).
+ * The same provider pattern as the core's search (`search.resolveProvider`): an engine plugin
+ * taps `knowledge-base:resolveSearchProvider` and returns its own `ArticleSearchProvider`
+ * (it may wrap this one, passed as `fallback`); the hook is asked once, at the first search.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlFor } from './db.js';
@@ -36,9 +37,12 @@ export interface ArticleSearchHit {
   score: number;
 }
 
-/** The provider contract an engine plugin implements (the same shape the core uses). */
+/** The provider contract an engine plugin implements (the shape of the core's `SearchProvider`). */
 export interface ArticleSearchProvider {
-  search(em: EntityManager, query: ArticleSearchQuery): Promise<ArticleSearchHit[]>;
+  /** Shown in logs: `postgres`, `meilisearch`, … */
+  readonly id: string;
+  /** `em` is the center's workspace transaction (RLS applies). */
+  search(query: ArticleSearchQuery, ctx: { em: EntityManager }): Promise<ArticleSearchHit[]>;
 }
 
 const START = '\u0002';
@@ -62,7 +66,8 @@ export function markSnippet(raw: string): string {
 
 export function postgresArticleSearch(options: { unaccent: () => boolean }): ArticleSearchProvider {
   return {
-    async search(em, query) {
+    id: 'postgres',
+    async search(query, { em }) {
       const q = query.q.trim().slice(0, 200);
       if (!q) return [];
       const fold = options.unaccent() ? (x: string) => `unaccent(${x})` : (x: string) => x;

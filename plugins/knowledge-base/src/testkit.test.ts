@@ -5,7 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { defaultModules, identityModule, type PluginEntry } from '@novumdesk/core';
+import {
+  defaultModules,
+  identityModule,
+  type NovumConfigInput,
+  type PluginEntry,
+} from '@novumdesk/core';
 import { createTestHelpdesk, type TestHelpdesk } from '@novumdesk/core/testing';
 import knowledgeBase, { type KnowledgeBaseOptionsInput } from './index.js';
 
@@ -62,7 +67,7 @@ export function lastErrors(lines: string[]): string {
 
 export async function startKb(
   options: KnowledgeBaseOptionsInput = {},
-  extra: { plugins?: PluginEntry[] } = {},
+  extra: { plugins?: PluginEntry[]; config?: NovumConfigInput } = {},
 ): Promise<KbHarness> {
   const modules = [
     identityModule({
@@ -81,6 +86,7 @@ export async function startKb(
     ],
     adminUi: false,
     logLines,
+    ...(extra.config ? { config: extra.config } : {}),
   });
   const target = new URL(t.url);
 
