@@ -7,6 +7,8 @@ import { inboxesModule } from '../inboxes/index.js';
 import { webhooksModule } from '../webhooks/index.js';
 import { processingModule } from '../processing/index.js';
 import { billingModule } from '../billing/index.js';
+import { searchModule } from '../search/index.js';
+import { realtimeModule } from '../realtime/index.js';
 
 /**
  * The core's domain modules, loaded by the CLI (and by embedders who want the whole helpdesk)
@@ -21,4 +23,6 @@ export const defaultModules: PluginEntry[] = [
   inboxesModule,
   webhooksModule,
   billingModule,
+  searchModule,
+  realtimeModule,
 ];

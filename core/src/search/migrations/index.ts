@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125150000_search } from './Migration20261125150000_search.js';
+
+/** The search module's migrations, oldest first. Names are `search/<class name>`. */
+export const searchMigrations: MigrationObject[] = [
+  { name: 'search/Migration20261125150000_search', class: Migration20261125150000_search },
+];
