@@ -124,7 +124,7 @@ describe('attachments', () => {
       headers: { authorization: `Bearer ${owner.token}` },
       body: form,
     });
-    const body = await multipart.json();
+    const body = (await multipart.json()) as { id: string; contentType: string; filename: string };
     expect([multipart.status, body.contentType, body.filename]).toEqual([
       201,
       'application/pdf',

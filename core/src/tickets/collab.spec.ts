@@ -152,7 +152,7 @@ describe('followers, CCs, merge, drafts and bulk updates', () => {
     const followed = await h.t.request(`/api/v1/tickets/${source.id}`, {
       headers: { authorization: `Bearer ${owner.token}` },
     });
-    const detail = await followed.json();
+    const detail = (await followed.json()) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
     expect(detail.id).toBe(target.id);
     expect(detail.followerIds).toEqual([agent.userId]);
     const ids = detail.timeline.filter((i: Item) => i.message).map((i: Item) => i.message!.id);
