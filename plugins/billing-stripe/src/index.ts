@@ -1,1 +1,58 @@
-export {};
+/**
+ * `@novumdesk/plugin-billing-stripe`: Stripe as a billing provider. Checkout Sessions for
+ * sign-up and upgrades, the Customer Portal for payment methods and invoices, seat quantities
+ * kept in step with the workspace's agents (prorated by Stripe), and signed webhooks stored
+ * first and processed through the job queue.
+ *
+ *   billingStripe({
+ *     secretKey: process.env.STRIPE_SECRET_KEY,
+ *     webhookSecret: process.env.STRIPE_WEBHOOK_SECRET,
+ *     apiUrl: process.env.NOVUMDESK_STRIPE_API_URL,
+ *     plans: [{ id: 'team', name: 'Team', currency: 'eur', unitAmount: 1900, stripePriceId: 'price_…', limits: { seats: 25 } }],
+ *   })
+ */
+import { CORE_VERSION, definePlugin } from '@novumdesk/core';
+import { createStripeClient } from './client.js';
+import { stripeMigrations } from './migrations/index.js';
+import {
+  StripeBillingOptionsSchema,
+  type StripeBillingOptions,
+  type StripeBillingOptionsInput,
+} from './options.js';
+import { stripeProvider } from './provider.js';
+import { PROCESS_JOB, processEvent, webhookRoute } from './webhooks.js';
+
+export { StripeBillingOptionsSchema, type StripeBillingOptions, type StripeBillingOptionsInput };
+export { STRIPE_PROVIDER_ID } from './provider.js';
+
+export default definePlugin<StripeBillingOptions, StripeBillingOptionsInput>({
+  id: 'billing-stripe',
+  version: '0.1.0',
+  core: `^${CORE_VERSION}`,
+  description: 'Stripe billing: checkout, customer portal, seat sync, webhooks',
+  dependsOn: { billing: `^${CORE_VERSION}` },
+  options: StripeBillingOptionsSchema,
+  migrations: stripeMigrations,
+  subProcessors: [
+    {
+      name: 'Stripe',
+      purpose: 'Subscription billing and payments',
+      region: 'US',
+      categories: ['billing contact name', 'billing email address'],
+      origin: 'https://api.stripe.com',
+    },
+  ],
+  register(ctx) {
+    const stripe = createStripeClient(ctx.options);
+    ctx.route(webhookRoute(stripe, ctx.options));
+    ctx.job<{ eventId: string }>(
+      PROCESS_JOB.slice('billing-stripe.'.length),
+      (data, scope) => processEvent(data, scope, stripe, ctx.options),
+      { retryLimit: 10 },
+    );
+  },
+  async boot(ctx) {
+    const stripe = createStripeClient(ctx.options);
+    ctx.resolve('billingProviders').add(ctx.id, stripeProvider(stripe, ctx.options));
+  },
+});

@@ -1,0 +1,257 @@
+/**
+ * The Stripe provider end to end, on the suite's database, against the local Stripe fake
+ * (`stripe-fake.test.ts`) driven by the real `stripe` client; webhooks signed with the library's
+ * own `generateTestHeaderString`.
+ */
+import Stripe from 'stripe';
+import { eventually } from '@novumdesk/core/testing';
+import { startBilling, type BillingHarness } from '../../../core/src/billing/testkit.test.js';
+import type { Person } from '../../../core/src/members/testkit.test.js';
+import billingStripe from './index.js';
+import { StripeFake } from './stripe-fake.test.js';
+
+const WEBHOOK_SECRET = 'whsec_test_secret_for_the_suite';
+const signer = new Stripe('sk_test_unused');
+
+describe('billing-stripe', () => {
+  const fake = new StripeFake();
+  let h: BillingHarness;
+  beforeAll(async () => {
+    await fake.start();
+    h = await startBilling({
+      plugins: [
+        billingStripe({
+          secretKey: fake.secretKey,
+          webhookSecret: WEBHOOK_SECRET,
+          apiUrl: fake.url,
+          plans: [
+            {
+              id: 'team',
+              name: 'Team',
+              currency: 'eur',
+              unitAmount: 1900,
+              stripePriceId: 'price_team',
+              limits: { seats: 3 },
+            },
+            {
+              id: 'solo',
+              name: 'Solo',
+              currency: 'eur',
+              unitAmount: 900,
+              stripePriceId: 'price_solo',
+              limits: { seats: 1 },
+            },
+          ],
+        }) as never, // the core's sources (testkit) and dist (package) types: one runtime object
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await fake.stop();
+  }, 30_000);
+
+  const post = (event: object, header?: string | null) => {
+    const payload = JSON.stringify(event);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const signature =
+      header === undefined
+        ? signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET })
+        : header;
+    if (signature) headers['stripe-signature'] = signature;
+    return h.t.request('/api/p/billing-stripe/webhooks', {
+      method: 'POST',
+      headers,
+      body: payload,
+    });
+  };
+  const stored = async (eventId: string) =>
+    (await h.sql('select status from billing_stripe_event where id = ?', [eventId]))[0]?.status as
+      string | undefined;
+  const processed = (eventId: string) =>
+    eventually(async () => (await stored(eventId)) === 'processed');
+  const billing = async (p: Person) =>
+    (await h.expectStatus(200, 'GET', '/billing', { token: p.token })).body;
+
+  /** Sign-up, checkout for `planId`, Stripe completes it, the webhook arrives. */
+  async function subscribe(planId = 'team') {
+    const owner = await h.signUp();
+    const checkout = await h.expectStatus(200, 'POST', '/billing/checkout', {
+      token: owner.token,
+      body: { planId },
+    });
+    expect(checkout.body.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+    const session = [...fake.checkoutSessions.values()].find(
+      (s) => s.client_reference_id === owner.workspaceId,
+    )!;
+    const { subscription } = fake.completeCheckout(session.id);
+    const event = fake.event('checkout.session.completed', fake.checkoutSessions.get(session.id)!);
+    expect((await post(event)).status).toBe(200);
+    await processed(event.id);
+    return { owner, subscription };
+  }
+
+  it('subscribes through Checkout: customer, session and subscription in the documented shape', async () => {
+    const { owner, subscription } = await subscribe();
+    const customer = fake.customers.get(subscription.customer)!;
+    expect(customer.metadata).toEqual({ workspace_id: owner.workspaceId });
+    expect(fake.requests.every((r) => r.version === '2026-10-28.endive')).toBe(true);
+    const body = await billing(owner);
+    expect(body.subscription).toMatchObject({
+      providerId: 'stripe',
+      planId: 'team',
+      status: 'active',
+      seats: 1,
+    });
+    expect(body.entitlements).toMatchObject({
+      planId: 'team',
+      limits: { seats: 3 },
+      readOnly: false,
+    });
+    const portal = await h.expectStatus(200, 'POST', '/billing/portal', { token: owner.token });
+    expect(portal.body.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
+  });
+
+  it('refuses a bad, missing or stale signature with 400 and stores nothing', async () => {
+    const event = fake.event('customer.subscription.updated', {
+      id: 'sub_none',
+      object: 'subscription',
+      customer: 'cus_none',
+    });
+    const payload = JSON.stringify(event);
+    const bad = signer.webhooks.generateTestHeaderString({
+      payload,
+      secret: 'whsec_wrong_secret_value',
+    });
+    const stale = signer.webhooks.generateTestHeaderString({
+      payload,
+      secret: WEBHOOK_SECRET,
+      timestamp: Math.floor(Date.now() / 1000) - 3600,
+    });
+    for (const header of [bad, null, stale, 't=1,v1=00']) {
+      const res = await post(event, header);
+      expect(res.status).toBe(400);
+      expect((await res.json()).code).toBe('invalid_signature');
+    }
+    expect(await stored(event.id)).toBeUndefined();
+  });
+
+  it('processes the same event once, and converges when updated arrives before created', async () => {
+    const { owner, subscription } = await subscribe();
+    // Stripe changes the subscription twice; the events arrive newest first, the first one twice.
+    fake.subscriptions.get(subscription.id)!.items.data[0].quantity = 2;
+    const created = fake.event('customer.subscription.created', subscription, subscription.created);
+    fake.subscriptions.get(subscription.id)!.items.data[0].quantity = 3;
+    const updated = fake.event(
+      'customer.subscription.updated',
+      fake.subscriptions.get(subscription.id)!,
+    );
+    expect((await post(updated)).status).toBe(200);
+    expect((await post(updated)).status).toBe(200);
+    await processed(updated.id);
+    expect((await post(created)).status).toBe(200);
+    await processed(created.id);
+    expect((await billing(owner)).subscription.seats).toBe(3);
+    const rows = await h.sql('select attempts from billing_stripe_event where id = ?', [
+      updated.id,
+    ]);
+    expect(rows).toEqual([{ attempts: 1 }]);
+    const changes = await h.sql(
+      `select count(*)::int as n from audit_event where workspace_id = ? and action = 'billing_seats_changed'`,
+      [owner.workspaceId],
+    );
+    expect(changes[0].n).toBe(1);
+  });
+
+  it('dunning: payment failed → past_due with a portal link in the notice; paid → active', async () => {
+    const { owner, subscription } = await subscribe();
+    await h.expectStatus(200, 'PUT', '/billing/contact', {
+      token: owner.token,
+      body: {
+        name: 'Billing Person',
+        email: 'pay@customer.test',
+        address: {
+          line1: null,
+          line2: null,
+          postalCode: null,
+          city: null,
+          region: null,
+          country: null,
+        },
+        vatId: null,
+      },
+    });
+    fake.subscriptions.get(subscription.id)!.status = 'past_due';
+    const failed = fake.event('invoice.payment_failed', fake.invoice(subscription, 'open'));
+    await post(failed);
+    await processed(failed.id);
+    const past = await billing(owner);
+    expect(past.subscription.status).toBe('past_due');
+    expect(past.entitlements).toMatchObject({ readOnly: false, graceUntil: expect.any(String) });
+    const mail = await h.lastMail('pay@customer.test', 'billing_payment_failed');
+    expect(mail?.text).toMatch(/https:\/\/billing\.stripe\.test\/p\/session\//);
+    await h.createTicket(owner); // within the grace period
+
+    fake.subscriptions.get(subscription.id)!.status = 'active';
+    const paid = fake.event('invoice.paid', fake.invoice(subscription, 'paid'));
+    await post(paid);
+    await processed(paid.id);
+    expect((await billing(owner)).subscription.status).toBe('active');
+    const invoices = await h.expectStatus(200, 'GET', '/billing/invoices', { token: owner.token });
+    expect(invoices.body).toHaveLength(2);
+  });
+
+  it('a canceled subscription makes the workspace read-only: reads work, creates are refused', async () => {
+    const { owner, subscription } = await subscribe();
+    await h.createTicket(owner);
+    Object.assign(fake.subscriptions.get(subscription.id)!, {
+      status: 'canceled',
+      canceled_at: Math.floor(Date.now() / 1000),
+    });
+    const deleted = fake.event(
+      'customer.subscription.deleted',
+      fake.subscriptions.get(subscription.id)!,
+    );
+    await post(deleted);
+    await processed(deleted.id);
+    const refused = await h.createTicket(owner, 402);
+    expect(refused.body.code).toBe('SUBSCRIPTION_READ_ONLY');
+    await h.expectStatus(200, 'GET', '/tickets', { token: owner.token });
+    expect(await h.lastMail(owner.email, 'billing_canceled')).toBeDefined();
+  });
+
+  it('keeps Stripe seats in step with agents and stops at the plan limit', async () => {
+    const { owner, subscription } = await subscribe();
+    await h.addMember(owner, 'agent', 'a1');
+    await eventually(
+      async () => fake.subscriptions.get(subscription.id)!.items.data[0].quantity === 2,
+    );
+    await eventually(async () => (await billing(owner)).subscription.seats === 2);
+    await h.addMember(owner, 'agent', 'a2');
+    const over = await h.call('POST', '/invitations', {
+      token: owner.token,
+      body: { email: 'fourth@example.test', roleId: await h.roleId(owner, 'agent') },
+    });
+    expect([over.status, over.body.code]).toEqual([402, 'PLAN_LIMIT_REACHED']);
+    // Downgrading below usage through checkout is refused.
+    const down = await h.call('POST', '/billing/checkout', {
+      token: owner.token,
+      body: { planId: 'solo' },
+    });
+    expect([down.status, down.body.code]).toEqual([409, 'downgrade_below_usage']);
+  });
+
+  it('ignores events about customers it does not know, and unhandled types', async () => {
+    const event = fake.event('customer.subscription.updated', {
+      id: 'sub_x',
+      object: 'subscription',
+      customer: 'cus_unknown',
+      metadata: {},
+    });
+    await post(event);
+    await eventually(async () => (await stored(event.id)) === 'ignored');
+    const other = fake.event('charge.refunded', { id: 'ch_1', object: 'charge' });
+    await post(other);
+    await eventually(async () => (await stored(other.id)) === 'ignored');
+  });
+});
