@@ -6,7 +6,7 @@
 //   export default {
 //     name: 'tickets-100k',
 //     version: 1,                       // bump when the data shape changes: it reseeds
-//     async seed(ctx) { … },            // ctx: { hd, url, database, log }
+//     async seed(ctx) { … },            // ctx: { hd, url, database, admin: { email }, log }
 //   };
 // A scenario lists the seeds it needs: `{ scale: true, seeds: ['tickets-100k'], … }`.
 //
@@ -17,14 +17,15 @@ import path from 'node:path';
 
 /** Registered seeds, by name. */
 export const seeds = {
-  // 'tickets-100k': (await import('./tickets-100k.mjs')).default,
+  'tickets-1m': (await import('./tickets-1m.mjs')).default,
 };
 
 /**
  * Runs the named seeds that are missing or outdated for this database.
  * @param {string[]} names
  * @param {{ hd: unknown, url: string, database: { mode: string, url: string | null, identity: string },
- *   dataRoot: string, log: (line: string) => void }} ctx
+ *   admin: { email: string }, dataRoot: string, log: (line: string) => void, force?: boolean }} ctx
+ *   force: reseed even when the marker says the seed is present (`npm run bench -- seed --force`)
  */
 export async function ensureSeeds(names, ctx) {
   const markerFile = path.join(ctx.dataRoot, 'seeds.json');
@@ -34,7 +35,7 @@ export async function ensureSeeds(names, ctx) {
     const seed = seeds[name];
     if (!seed) throw new Error(`unknown seed "${name}" (known: ${Object.keys(seeds).join(', ')})`);
     const done = markers[dbKey]?.[name];
-    if (done?.version === seed.version) {
+    if (done?.version === seed.version && !ctx.force) {
       ctx.log(`seed ${name} v${seed.version}: present (${done.at})`);
       continue;
     }

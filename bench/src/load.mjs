@@ -7,9 +7,9 @@ const childPath = fileURLToPath(new URL('./load-child.mjs', import.meta.url));
 
 /**
  * @param {{ url: string, method?: string, headers?: Record<string,string>, body?: string,
- *   connections: number, warmup: number, duration: number }} job
+ *   paths?: string[], connections: number, warmup: number, duration: number }} job
  * @param {(phase: string, seconds: number) => void} onPhase
- * @returns {Promise<{ rps: number, p50Ms: number, p99Ms: number, requests: number,
+ * @returns {Promise<{ rps: number, p50Ms: number, p95Ms: number, p99Ms: number, requests: number,
  *   non2xx: number, errors: number, timeouts: number, statusCodes: object }>}
  */
 export function measure(job, onPhase = () => {}) {

@@ -8,6 +8,7 @@
 // Usage: node bench/src/run.mjs [--duration 10] [--warmup 2] [--connections 50]
 //          [--only name[,name]] [--scale] [--json] [--db auto|postgres|embedded]
 //          [--baseline-only] [--list]
+//        node bench/src/run.mjs seed [--force]   (only the --scale seeds: 1M tickets, 5M messages)
 // stdout carries only the results (a table, or with --json one JSON array); progress goes to
 // stderr. Exit code 1 when a scenario failed (non-2xx answers, errors, NovumDesk not starting).
 import { fork } from 'node:child_process';
@@ -38,6 +39,10 @@ const dataRoot = path.join(benchDir, '.data');
 
 const HELP = `NovumDesk benchmark: NovumDesk vs a bare Koa + pg baseline, measured in the same run.
 
+  seed              (first argument) only build the --scale data sets (PostgreSQL database
+                    novumdesk_bench: 1,000,000 tickets, 5,000,000 messages, 200,000 contacts);
+                    with --force even when present
+
   --duration N      seconds of measured load per run (default 10)
   --warmup N        seconds of warm-up load before each measured run (default 2)
   --connections N   concurrent connections (default 50)
@@ -52,8 +57,9 @@ const HELP = `NovumDesk benchmark: NovumDesk vs a bare Koa + pg baseline, measur
 `;
 
 let options;
+let positionals;
 try {
-  ({ values: options } = parseArgs({
+  ({ values: options, positionals } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
@@ -64,9 +70,11 @@ try {
       db: { type: 'string', default: 'auto' },
       'baseline-only': { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
+    allowPositionals: true,
   }));
 } catch (err) {
   console.error(`bench: ${err.message}\n\n${HELP}`);
@@ -75,6 +83,11 @@ try {
 if (options.help) {
   process.stdout.write(HELP);
   process.exit(0);
+}
+const seedOnly = positionals[0] === 'seed';
+if (positionals.length > (seedOnly ? 1 : 0)) {
+  console.error(`bench: unexpected argument ${positionals.join(' ')}\n\n${HELP}`);
+  process.exit(2);
 }
 
 function positive(name, value, { allowZero = false } = {}) {
@@ -137,9 +150,9 @@ if (unknownNames.length) {
   );
   process.exit(2);
 }
-const selected = allScenarios.filter((s) =>
-  only.length ? only.includes(s.name) : !s.scale || options.scale,
-);
+const selected = seedOnly
+  ? allScenarios.filter((s) => s.scale)
+  : allScenarios.filter((s) => (only.length ? only.includes(s.name) : !s.scale || options.scale));
 if (options.scale && !allScenarios.some((s) => s.scale)) {
   log('note: no --scale scenarios are defined yet; running the default set');
 }
@@ -200,28 +213,31 @@ async function probe(url, { method, headers, body }) {
   }
 }
 
-async function measured(label, job) {
+async function measured(label, job, scenarioConnections = connections) {
   let phaseStarted = performance.now();
   let ticker = null;
   const tty = process.stderr.isTTY;
   try {
-    return await measure({ connections, warmup, duration, ...job }, (phase, seconds) => {
-      if (ticker) clearInterval(ticker);
-      phaseStarted = performance.now();
-      const what = phase === 'warmup' ? 'warm-up' : 'measuring';
-      if (!tty) {
-        log(`${label}: ${what} ${seconds} s`);
-        return;
-      }
-      const draw = () => {
-        const left = Math.max(0, seconds - (performance.now() - phaseStarted) / 1000);
-        process.stderr.write(
-          `\r\x1b[K[bench ${elapsed()}] ${label}: ${what}, ${Math.ceil(left)} s left`,
-        );
-      };
-      draw();
-      ticker = setInterval(draw, 1000);
-    });
+    return await measure(
+      { connections: scenarioConnections, warmup, duration, ...job },
+      (phase, seconds) => {
+        if (ticker) clearInterval(ticker);
+        phaseStarted = performance.now();
+        const what = phase === 'warmup' ? 'warm-up' : 'measuring';
+        if (!tty) {
+          log(`${label}: ${what} ${seconds} s`);
+          return;
+        }
+        const draw = () => {
+          const left = Math.max(0, seconds - (performance.now() - phaseStarted) / 1000);
+          process.stderr.write(
+            `\r\x1b[K[bench ${elapsed()}] ${label}: ${what}, ${Math.ceil(left)} s left`,
+          );
+        };
+        draw();
+        ticker = setInterval(draw, 1000);
+      },
+    );
   } finally {
     if (ticker) clearInterval(ticker);
     if (tty) process.stderr.write('\r\x1b[K');
@@ -245,11 +261,15 @@ const rows = [];
 let failed = false;
 
 try {
-  log(
-    `${selected.length} scenario(s), ${warmup} s warm-up + ${duration} s each, ` +
-      `${connections} connections; load generator in a child process`,
+  if (!seedOnly) {
+    log(
+      `${selected.length} scenario(s), ${warmup} s warm-up + ${duration} s each, ` +
+        `${connections} connections (scale scenarios: their own); load generator in a child process`,
+    );
+  }
+  const database = await resolveDatabase(
+    seedOnly && options.db === 'auto' ? 'postgres' : options.db,
   );
-  const database = await resolveDatabase(options.db);
   log(`database: ${database.note}`);
 
   // Baseline server.
@@ -295,8 +315,17 @@ try {
   const seedNames = [...new Set(selected.flatMap((s) => s.seeds ?? []))];
   if (seedNames.length) {
     if (!novum) throw new Error('--scale seeds need NovumDesk (drop --baseline-only)');
-    await ensureSeeds(seedNames, { hd: novum.hd, url: novum.url, database, dataRoot, log });
+    await ensureSeeds(seedNames, {
+      hd: novum.hd,
+      url: novum.url,
+      database,
+      admin: { email: BENCH_ADMIN_EMAIL },
+      dataRoot,
+      log,
+      force: seedOnly && options.force,
+    });
   }
+  if (seedOnly) selected.length = 0;
 
   for (const [i, scenario] of selected.entries()) {
     const tag = `${i + 1}/${selected.length} ${scenario.name}`;
@@ -304,6 +333,7 @@ try {
       scenario: scenario.name,
       rps: null,
       p50Ms: null,
+      p95Ms: null,
       p99Ms: null,
       baselineRps: null,
       ratio: null,
@@ -317,10 +347,11 @@ try {
       const bMethod = scenario.baseline.method ?? 'GET';
       const bUrl = baseline.url + bPath;
       await probe(bUrl, { method: bMethod, headers: {} });
-      const base = await measured(`${tag}: baseline ${bMethod} ${bPath}`, {
-        url: bUrl,
-        method: bMethod,
-      });
+      const base = await measured(
+        `${tag}: baseline ${bMethod} ${bPath}`,
+        { url: bUrl, method: bMethod },
+        scenario.connections,
+      );
       const baseProblem = failureOf(base);
       if (baseProblem) throw new Error(`baseline ${bMethod} ${bPath}: ${baseProblem}`);
       row.baselineRps = round(base.rps, 0);
@@ -340,21 +371,33 @@ try {
       const { body, headers } = requestBody(spec);
       const url = novum.url + spec.path;
       await probe(url, { method: spec.method, headers, body });
-      const result = await measured(`${tag}: NovumDesk ${spec.method} ${spec.path}`, {
-        url,
-        method: spec.method,
-        headers,
-        body,
-      });
+      // A scenario may rotate through several paths (search terms, filters): each answered too.
+      for (const extra of spec.paths ?? []) {
+        await probe(novum.url + extra, { method: spec.method, headers, body });
+      }
+      const result = await measured(
+        `${tag}: NovumDesk ${spec.method} ${spec.path}`,
+        {
+          url,
+          method: spec.method,
+          headers,
+          body,
+          ...(spec.paths ? { paths: [spec.path, ...spec.paths] } : {}),
+        },
+        scenario.connections,
+      );
       Object.assign(row, {
         rps: round(result.rps, 0),
         p50Ms: round(result.p50Ms, 2),
+        p95Ms: round(result.p95Ms, 2),
         p99Ms: round(result.p99Ms, 2),
         ratio: round(result.rps / base.rps, 3),
       });
       const problem = failureOf(result);
       if (problem) throw new Error(`NovumDesk ${spec.method} ${spec.path}: ${problem}`);
-      log(`${tag}: ${row.rps} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, ratio ${row.ratio}`);
+      log(
+        `${tag}: ${row.rps} req/s, p50 ${row.p50Ms} ms, p95 ${row.p95Ms} ms, p99 ${row.p99Ms} ms, ratio ${row.ratio}`,
+      );
     } catch (err) {
       failed = true;
       row.error = err.message;
@@ -372,10 +415,11 @@ try {
 
 if (options.json) {
   // Exactly the documented fields; failures are on stderr and in the exit code.
-  const out = rows.map(({ scenario, rps, p50Ms, p99Ms, baselineRps, ratio }) => ({
+  const out = rows.map(({ scenario, rps, p50Ms, p95Ms, p99Ms, baselineRps, ratio }) => ({
     scenario,
     rps,
     p50Ms,
+    p95Ms,
     p99Ms,
     baselineRps,
     ratio,
@@ -391,11 +435,12 @@ if (options.json) {
       ? '-'
       : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
   const table = [
-    ['scenario', 'rps', 'p50 ms', 'p99 ms', 'baseline rps', 'ratio', ''],
+    ['scenario', 'rps', 'p50 ms', 'p95 ms', 'p99 ms', 'baseline rps', 'ratio', ''],
     ...rows.map((r) => [
       r.scenario,
       fmt(r.rps),
       fmt(r.p50Ms, 2),
+      fmt(r.p95Ms, 2),
       fmt(r.p99Ms, 2),
       fmt(r.baselineRps),
       fmt(r.ratio, 3),

@@ -9,11 +9,14 @@ import { resolvePlugins } from '../kernel/plugins/index.js';
 import { coreModule } from '../system/core.module.js';
 import { CORE_VERSION } from '../version.js';
 import { defaultModules } from './modules.js';
+import { seedDemo } from '../demo/index.js';
 import { bad, ok } from './output.js';
 
 export interface GlobalOptions {
   config?: string;
   verbose?: boolean;
+  /** `start --demo`: fill the first workspace with demo data once (core/src/demo/). */
+  demo?: boolean;
 }
 
 const build = (options: GlobalOptions) =>
@@ -50,6 +53,14 @@ export async function start(options: GlobalOptions): Promise<void> {
   } catch (error) {
     await hd.stop().catch(() => undefined);
     throw error;
+  }
+  if (options.demo) {
+    const demo = await seedDemo(hd, { log: (line) => process.stdout.write(`${line}\n`) });
+    process.stdout.write(
+      demo.seeded
+        ? `Demo data: ${demo.tickets} tickets and ${demo.contacts} contacts added.\n`
+        : 'Demo data: already present (or no workspace yet); nothing added.\n',
+    );
   }
   const where =
     hd.config.mode === 'embedded' ? `embedded database in ${hd.config.dataDir}` : 'PostgreSQL';

@@ -17,8 +17,9 @@ const program = new Command()
 
 const run =
   <T>(action: (options: commands.GlobalOptions) => Promise<T>, exitAfter = false) =>
-  async () => {
-    const options = program.opts<commands.GlobalOptions>();
+  async (commandOptions?: object) => {
+    // The program's options, plus the subcommand's own (`start --demo`).
+    const options = { ...program.opts<commands.GlobalOptions>(), ...commandOptions };
     try {
       const result = await action(options);
       if (result === false) process.exit(1);
@@ -34,6 +35,7 @@ program
   .description(
     'Run the helpdesk: HTTP API, admin UI and (by default) job workers. Embedded mode migrates itself.',
   )
+  .option('--demo', 'fill the first workspace with demo data (once; later starts keep it)')
   .action(run(commands.start));
 program
   .command('migrate')
