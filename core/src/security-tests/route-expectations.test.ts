@@ -236,6 +236,22 @@ export const EXPECTATIONS: Record<string, RouteExpectation> = {
     access: perm('tickets:read'),
     resource: (fx) => ({ id: fx.a.ticketId }),
   },
+  // Search and realtime modules.
+  'GET /api/v1/search': { access: 'authenticated' },
+  'GET /api/v1/realtime': {
+    access: perm('tickets:read'),
+    skipListCheck:
+      'an event stream, not a list (406 without Accept: text/event-stream); realtime.spec.ts proves streams never carry another workspace',
+  },
+  'POST /api/v1/tickets/{id}/presence': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+    body: () => ({ state: 'viewing' }),
+  },
+  'GET /api/v1/tickets/{id}/presence': {
+    access: perm('tickets:read'),
+    resource: (fx) => ({ id: fx.a.ticketId }),
+  },
   // Tickets module: followers, drafts, merge, bulk updates.
   'PUT /api/v1/tickets/{id}/followers': {
     access: perm('tickets:write'),
