@@ -131,7 +131,7 @@ describe('billing-stripe', () => {
     for (const header of [bad, null, stale, 't=1,v1=00']) {
       const res = await post(event, header);
       expect(res.status).toBe(400);
-      expect((await res.json()).code).toBe('invalid_signature');
+      expect(((await res.json()) as { code: string }).code).toBe('invalid_signature');
     }
     expect(await stored(event.id)).toBeUndefined();
   });
