@@ -98,6 +98,9 @@ export {
   type AttachmentOptions,
   type StoreInput,
 } from './attachments/index.js';
+export * from './search/index.js';
+export * from './realtime/index.js';
+export { seedDemo, type DemoOptions, type DemoResult } from './demo/index.js';
 export { CORE_VERSION } from './version.js';
 /** The core's domain modules, for embedders who assemble the whole helpdesk themselves. */
 export { defaultModules } from './cli/modules.js';

@@ -15,6 +15,7 @@ import { identityModule } from '../identity/index.js';
 import { membersModule } from '../members/index.js';
 import { contactsModule } from '../contacts/index.js';
 import { ticketsModule } from '../tickets/index.js';
+import { searchModule } from '../search/index.js';
 import { PluginHost, resolvePlugins, type PluginEntry } from '../kernel/plugins/index.js';
 
 export { renderHookDocs };
@@ -28,6 +29,7 @@ export const DOCUMENTED_MODULES: readonly PluginEntry[] = [
   membersModule,
   contactsModule,
   ticketsModule,
+  searchModule,
 ];
 
 export const DEFAULT_DOCS_PATH = fileURLToPath(new URL('../../../docs/hooks.md', import.meta.url));
