@@ -4,15 +4,7 @@
  * suite's database, driven over HTTP as members of signed-up workspaces.
  */
 import { eventually } from '@novumdesk/core/testing';
-import {
-  contactsModule,
-  identityModule,
-  inboxesModule,
-  membersModule,
-  processingModule,
-  ticketsModule,
-  webhooksModule,
-} from './core-modules.test.js';
+import { defaultModules, identityModule } from './core-modules.test.js';
 import {
   startMembers,
   uniqueEmail,
@@ -21,7 +13,7 @@ import {
 } from '../../../core/src/members/testkit.test.js';
 import hello from '../../../examples/hello-plugin/src/index.js';
 import privacy from './index.js';
-import type { PluginEntry } from '../../../core/src/index.js';
+import type { NovumConfigInput, PluginEntry } from '../../../core/src/index.js';
 
 export { uniqueEmail, type MembersHarness, type Person };
 export const P = '/api/p/privacy';
@@ -29,20 +21,22 @@ export const P = '/api/p/privacy';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = any;
 
-export async function startPrivacy(plugins: readonly PluginEntry[] = []): Promise<MembersHarness> {
+export async function startPrivacy(
+  plugins: readonly PluginEntry[] = [],
+  setup: { bootstrapAdmin?: boolean; config?: NovumConfigInput } = {},
+): Promise<MembersHarness> {
   return startMembers({
-    modules: [
-      identityModule({
-        bootstrapAdmin: false,
-        rateLimits: { signupPerIp: { limit: 10_000, windowSeconds: 3600 } },
-      }),
-      membersModule(),
-      processingModule,
-      contactsModule,
-      ticketsModule,
-      inboxesModule,
-      webhooksModule,
-    ],
+    ...(setup.config ? { config: setup.config } : {}),
+    // The shipped list of core modules (so the sweep covers every module that exists), with
+    // sign-up limits lifted for the suites.
+    modules: defaultModules.map((module) =>
+      module === identityModule
+        ? identityModule({
+            bootstrapAdmin: setup.bootstrapAdmin ?? false,
+            rateLimits: { signupPerIp: { limit: 10_000, windowSeconds: 3600 } },
+          })
+        : module,
+    ),
     // The plugins are typed against the built core, the harness against its sources.
     plugins: [privacy() as unknown as PluginEntry, hello() as unknown as PluginEntry, ...plugins],
   });

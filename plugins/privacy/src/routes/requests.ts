@@ -598,8 +598,7 @@ async function downloadByToken(scope: Scope, hash: string): Promise<{ id: string
     }
     const stored = await scope.cradle.storage.get(row.export_key as string);
     if (!stored) throw new NovumError('link_expired', 'This download is gone', { status: 410 });
-    // Once: the file goes now, the row keeps only that it was downloaded.
-    await deleteToken(scope, hash);
+    // Once: the file goes now, the row keeps only that it was downloaded (a second try is 410).
     await sqlOf(scope)(
       `update privacy_request set export_downloaded_at = ?, export_token_hash = null, export_key = null where id = ?`,
       [now, row.id],

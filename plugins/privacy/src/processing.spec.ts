@@ -1,0 +1,161 @@
+/**
+ * Restriction, objection and consent through `isProcessingAllowed` (PRV-12, PRV-25, PRV-26,
+ * PRV-32): the core's service answers from the plugin's flags and ledger; without an answer,
+ * consent-based purposes are off.
+ */
+import { isProcessingAllowed, type ProcessingQuery } from '@novumdesk/core';
+import {
+  P,
+  fileRequest,
+  seedContact,
+  startPrivacy,
+  waitForState,
+  type MembersHarness,
+  type Person,
+} from './testkit.test.js';
+
+describe('privacy: restriction, objection and consent', () => {
+  let h: MembersHarness;
+  let owner: Person;
+  beforeAll(async () => {
+    h = await startPrivacy();
+    owner = await h.signUp('processing');
+  }, 60_000);
+  afterAll(() => h?.close(), 30_000);
+
+  const allowed = async (query: Omit<ProcessingQuery, 'workspaceId'>) => {
+    const scope = h.t.hd.createScope();
+    try {
+      return await isProcessingAllowed(scope as never, {
+        workspaceId: owner.workspaceId,
+        ...query,
+      });
+    } finally {
+      await scope.dispose();
+    }
+  };
+
+  it('a restriction request stops every non-essential purpose; the data is kept', async () => {
+    const subject = await seedContact(h, owner, 'restricted');
+    const who = { kind: 'contact' as const, id: subject.contactId };
+    expect(await allowed({ subject: who, purpose: 'notifications' })).toBe(true);
+    const request = await fileRequest(h, owner, { type: 'restrict', subject: who });
+    await waitForState(h, owner, request.id, ['completed']);
+    for (const purpose of ['notifications', 'surveys', 'automations', 'webhooks', 'analytics']) {
+      expect(await allowed({ subject: who, purpose })).toBe(false);
+    }
+    // By address too, and the essential service still runs.
+    expect(await allowed({ subject: { email: subject.email }, purpose: 'surveys' })).toBe(false);
+    expect(await allowed({ subject: who, purpose: 'service' })).toBe(true);
+    // The contact module's own flag is set, and the data is still there.
+    const contact = await h.expectStatus(200, 'GET', `/contacts/${subject.contactId}`, {
+      token: owner.token,
+    });
+    expect(contact.body.name).toBe(subject.name);
+    const status = await h.expectStatus(200, 'GET', `${P}/subjects/contact/${subject.contactId}`, {
+      token: owner.token,
+    });
+    expect(status.body.restricted).toBe(true);
+    // Lifting it restores processing.
+    await h.expectStatus(200, 'PUT', `${P}/subjects/contact/${subject.contactId}/restriction`, {
+      token: owner.token,
+      body: { restricted: false },
+    });
+    expect(await allowed({ subject: who, purpose: 'notifications' })).toBe(true);
+  });
+
+  it('an objection turns off exactly the purposes objected to', async () => {
+    const subject = await seedContact(h, owner, 'objector');
+    const who = { kind: 'contact' as const, id: subject.contactId };
+    const request = await fileRequest(h, owner, {
+      type: 'object',
+      subject: who,
+      details: { purposes: ['surveys', 'analytics'] },
+    });
+    const done = await waitForState(h, owner, request.id, ['completed']);
+    expect(done.result.objections).toEqual(['surveys', 'analytics']);
+    expect(await allowed({ subject: who, purpose: 'surveys' })).toBe(false);
+    expect(await allowed({ subject: who, purpose: 'analytics' })).toBe(false);
+    expect(await allowed({ subject: who, purpose: 'notifications' })).toBe(true);
+    // Objecting without purposes is a field error, not a 500.
+    const bad = await h.call('POST', `${P}/requests`, {
+      token: owner.token,
+      body: {
+        type: 'object',
+        subject: who,
+        verification: { method: 'admin_checked', note: 'known person' },
+      },
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('body.details.purposes');
+  });
+
+  it('consent is an append-only ledger: grant, withdraw, re-grant → 3 rows, latest granted', async () => {
+    const subject = await seedContact(h, owner, 'consenter');
+    const who = { kind: 'contact' as const, id: subject.contactId };
+    const query = { subject: who, purpose: 'analytics', requiresConsent: true };
+    expect(await allowed(query)).toBe(false); // no consent yet
+    const url = `${P}/subjects/contact/${subject.contactId}/consents`;
+    for (const granted of [true, false, true]) {
+      await h.expectStatus(201, 'POST', url, {
+        token: owner.token,
+        body: { kind: 'purpose', purpose: 'analytics', granted, source: 'preference centre' },
+      });
+      expect(await allowed(query)).toBe(granted);
+    }
+    const ledger = await h.expectStatus(200, 'GET', url, { token: owner.token });
+    expect(ledger.body.data.map((c: { granted: boolean }) => c.granted)).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    // The application role cannot rewrite history.
+    await expect(
+      h.sql(
+        `begin; set local role novumdesk_app; update privacy_consent set granted = false; commit;`,
+      ),
+    ).rejects.toThrow(/permission denied/);
+    await h.sql('rollback').catch(() => undefined);
+  });
+
+  it('cookie choices and age attestation are recorded for members; marketing stops for suppressed addresses', async () => {
+    const first = await h.expectStatus(201, 'POST', `${P}/me/consents`, {
+      token: owner.token,
+      body: {
+        kind: 'cookies',
+        categories: ['preferences', 'analytics'],
+        granted: true,
+        source: 'banner',
+      },
+    });
+    expect(first.body.categories).toEqual(['preferences', 'analytics']);
+    const me = { kind: 'user' as const, id: owner.userId };
+    expect(await allowed({ subject: me, purpose: 'analytics', requiresConsent: true })).toBe(true);
+    await h.expectStatus(201, 'POST', `${P}/me/consents`, {
+      token: owner.token,
+      body: { kind: 'cookies', categories: ['preferences'], granted: true, source: 'banner' },
+    });
+    expect(await allowed({ subject: me, purpose: 'analytics', requiresConsent: true })).toBe(false);
+    await h.expectStatus(201, 'POST', `${P}/me/consents`, {
+      token: owner.token,
+      body: { kind: 'age', version: 'at-least-13', granted: true, source: 'sign-up' },
+    });
+    const ledger = await h.expectStatus(200, 'GET', `${P}/me/consents`, { token: owner.token });
+    expect(ledger.body.data.map((c: { kind: string }) => c.kind)).toEqual([
+      'cookies',
+      'cookies',
+      'age',
+    ]);
+
+    const subject = await seedContact(h, owner, 'suppressed');
+    const request = await fileRequest(h, owner, {
+      type: 'erase',
+      subject: { kind: 'contact', id: subject.contactId },
+    });
+    await waitForState(h, owner, request.id, ['completed']);
+    expect(await allowed({ subject: { email: subject.email }, purpose: 'marketing' })).toBe(false);
+    expect(
+      await allowed({ subject: { email: 'someone-else@example.test' }, purpose: 'marketing' }),
+    ).toBe(true);
+  });
+});
