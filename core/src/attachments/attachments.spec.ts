@@ -211,6 +211,18 @@ describe('attachments', () => {
     // Attached files are readable by the workspace's agents.
     expect((await h.download(agent, a.id)).status).toBe(200);
 
+    const onCreate = await h.call('POST', '/tickets', {
+      token: owner.token,
+      body: {
+        subject: 'x',
+        requester: { email: 'x@example.test' },
+        message: { body: 'x', attachmentIds: [c.id] },
+      },
+    });
+    expect([onCreate.status, onCreate.body.errors[0].path]).toEqual([
+      400,
+      'body.message.attachmentIds.0',
+    ]);
     // An upload is attached once; an unknown id is refused with its field path.
     const reuse = await h.call('POST', `/tickets/${ticket.id}/notes`, {
       token: owner.token,

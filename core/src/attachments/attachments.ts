@@ -161,9 +161,10 @@ export class AttachmentService {
     messageId: string,
     ids: readonly string[],
     now: Date,
+    path = 'body.attachmentIds',
   ): Promise<void> {
     if (ids.length === 0) return;
-    await this.assertAttachable(sql, workspaceId, ids, now);
+    await this.assertAttachable(sql, workspaceId, ids, now, path);
     await sql(
       `update attachment set message_id = ?, expires_at = null
         where workspace_id = ? and id = any(?::uuid[]) and message_id is null`,

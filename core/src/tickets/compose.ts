@@ -44,10 +44,11 @@ export async function withAttachments(
   workspaceId: string,
   message: MessageView,
   ids: readonly string[] | undefined,
+  path = 'body.attachmentIds',
 ): Promise<MessageView> {
   if (!ids || ids.length === 0) return message;
   const { attachments, clock } = scope.cradle;
-  await attachments.attach(sql, workspaceId, message.id, ids, clock.now());
+  await attachments.attach(sql, workspaceId, message.id, ids, clock.now(), path);
   const found = await attachmentsOf(sql, workspaceId, [message.id]);
   return { ...message, attachments: found.get(message.id) ?? [] };
 }

@@ -142,7 +142,14 @@ export function ticketRoutes(): RouteDefinition[] {
           },
           now,
         );
-        await withAttachments(scope, sql, workspaceId, message, body.message.attachmentIds);
+        await withAttachments(
+          scope,
+          sql,
+          workspaceId,
+          message,
+          body.message.attachmentIds,
+          'body.message.attachmentIds',
+        );
         await insertEvent(sql, workspaceId, id, actor, 'created', { via: 'api' }, now);
         if (ccs.length > 0) await setCcs(sql, workspaceId, id, ccs, actor, now);
         events.recordFrom(scope.cradle, 'ticket.created', { ticketId: id });
