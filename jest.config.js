@@ -18,13 +18,18 @@ export default {
     // Examples and plugins import the core by its package name; run its sources, not dist/.
     '^@novumdesk/core$': '<rootDir>/core/src/index.ts',
     '^@novumdesk/core/testing$': '<rootDir>/core/src/testing/index.ts',
+    // Admin UI stores and composables import the SDK by the name the import map serves.
+    '^@novumdesk/admin-sdk$': '<rootDir>/admin-ui/src/sdk/index.ts',
     // sanitize-html (CommonJS) requires htmlparser2 12, which is ESM only: Node 20 loads it
     // (require(esm)), jest 30 cannot before Node 24.9. Under jest only, the CommonJS build of
     // htmlparser2 10 (same Parser API) that the tree already holds stands in for it.
     '^htmlparser2$':
       '<rootDir>/node_modules/html-to-text/node_modules/htmlparser2/dist/commonjs/index.js',
   },
-  testMatch: ['<rootDir>/{core,plugins,examples}/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/{core,plugins,examples}/**/*.spec.ts',
+    '<rootDir>/admin-ui/{e2e,tests}/*.spec.ts',
+  ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   testTimeout: 30000,
 };

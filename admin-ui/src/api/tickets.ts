@@ -55,7 +55,11 @@ export interface Attachment {
 
 export interface TicketFilters {
   requesterId?: string;
+  /** One status, `open_all` (every open one), or (saved views) any of several. */
   status?: string;
+  statuses?: string[];
+  /** Every one of these tags (saved views). */
+  tags?: string[];
   assigneeId?: string;
   tag?: string;
   q?: string;
@@ -64,8 +68,17 @@ export interface TicketFilters {
 export interface TicketView {
   id: string;
   name: string;
-  filters?: Record<string, unknown>;
-  shared?: boolean;
+  shared: boolean;
+  filters: {
+    status?: string[];
+    assignee?: string;
+    tags?: string[];
+    teamId?: string;
+    requesterId?: string;
+    q?: string;
+  };
+  sort?: { by: 'updatedAt' | 'createdAt'; dir: 'asc' | 'desc' };
+  position?: number;
 }
 
 export interface Draft {
@@ -77,11 +90,22 @@ export interface Draft {
 
 export interface BulkJob {
   id: string;
-  status: string;
-  total?: number;
-  done?: number;
-  failed?: number;
-  errors?: { ticketId: string; message: string }[];
+  status: 'queued' | 'running' | 'completed';
+  total: number;
+  done: number;
+  updated: number;
+  errors: { ticketId: string; code: string; message: string }[];
+  results?: { ticketId: string; status: 'updated' | 'unchanged' | 'failed' }[];
+}
+
+/** What `POST /tickets/bulk` can change. */
+export interface BulkChanges {
+  status?: string;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  priority?: string;
+  addTags?: string[];
+  removeTags?: string[];
 }
 
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'on_hold', 'solved', 'closed'] as const;
@@ -127,24 +151,23 @@ export const ticketsApi = (api: NovumApi) => ({
     }),
   setFollowers: (id: string, userIds: string[]) =>
     api.put<unknown>(`/api/v1/tickets/${id}/followers`, { userIds }),
-  merge: (targetId: string, sourceId: string) =>
-    api.post<Ticket>(`/api/v1/tickets/${targetId}/merge`, { sourceId }),
+  /** Merges `sourceId` into `targetId`: its conversation moves there, and it closes. */
+  merge: (sourceId: string, targetId: string) =>
+    api.post<unknown>(`/api/v1/tickets/${sourceId}/merge`, { targetTicketId: targetId }),
   getDraft: (id: string, signal?: AbortSignal) =>
     api.get<Draft>(`/api/v1/tickets/${id}/draft`, { signal }),
   saveDraft: (id: string, draft: Draft) => api.put<Draft>(`/api/v1/tickets/${id}/draft`, draft),
   deleteDraft: (id: string) => api.delete<void>(`/api/v1/tickets/${id}/draft`),
-  presence: (id: string, state: 'viewing' | 'replying') =>
+  presence: (id: string, state: 'viewing' | 'replying' | 'left') =>
     api.post<unknown>(`/api/v1/tickets/${id}/presence`, { state }),
-  views: (signal?: AbortSignal) =>
-    api.get<Page<TicketView> | TicketView[]>('/api/v1/views', { signal }),
+  views: (signal?: AbortSignal) => api.get<TicketView[]>('/api/v1/views', { signal }),
   viewCounts: (signal?: AbortSignal) =>
-    api.get<Record<string, number> | { data: { viewId: string; count: number }[] }>(
-      '/api/v1/views/counts',
-      { signal },
-    ),
+    api.get<{ viewId: string; count: number; capped: boolean }[]>('/api/v1/views/counts', {
+      signal,
+    }),
   viewTickets: (viewId: string, cursor?: string, limit = 200, signal?: AbortSignal) =>
     api.get<Page<Ticket>>(`/api/v1/views/${viewId}/tickets`, { query: { cursor, limit }, signal }),
-  bulk: (ticketIds: string[], changes: Partial<Ticket>) =>
+  bulk: (ticketIds: string[], changes: BulkChanges) =>
     api.post<BulkJob>('/api/v1/tickets/bulk', { ticketIds, changes }),
   bulkJob: (jobId: string) => api.get<BulkJob>(`/api/v1/tickets/bulk/${jobId}`),
 });

@@ -4,7 +4,7 @@
  * a selection and a keyboard focus, applies live updates, and changes tickets optimistically
  * (rolled back row by row when the server refuses).
  */
-import { toApiError, type ApiError } from '@novumdesk/admin-sdk';
+import { ApiError, toApiError } from '@novumdesk/admin-sdk';
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef } from 'vue';
 import { hostApi } from '../api/client';
@@ -68,6 +68,8 @@ export function matchesFilters(ticket: Ticket, filters: TicketFilters): boolean 
   if (filters.status === 'open_all') {
     if (!(OPEN_STATUSES as readonly string[]).includes(ticket.status)) return false;
   } else if (filters.status && ticket.status !== filters.status) return false;
+  if (filters.statuses && !filters.statuses.includes(ticket.status)) return false;
+  if (filters.tags && !filters.tags.every((tag) => ticket.tags.includes(tag))) return false;
   if (filters.assigneeId === 'none') {
     if (ticket.assigneeId) return false;
   } else if (filters.assigneeId && ticket.assigneeId !== filters.assigneeId) return false;
@@ -81,7 +83,7 @@ export function matchesFilters(ticket: Ticket, filters: TicketFilters): boolean 
 
 /** Server query for filters: pseudo-values (`open_all`, `none`) are applied client-side. */
 function serverFilters(filters: TicketFilters): TicketFilters {
-  const out: TicketFilters = { ...filters };
+  const { statuses: _s, tags: _t, ...out } = filters;
   if (out.status === 'open_all') delete out.status;
   if (out.assigneeId === 'none') delete out.assigneeId;
   return out;
@@ -173,8 +175,9 @@ export const useQueueStore = defineStore('queue', () => {
     return fetchPage(nextCursor.value);
   }
 
-  function setSource(next: QueueSource): Promise<void> {
+  function setSource(next: QueueSource, nextSort?: Sort): Promise<void> {
     source.value = next;
+    if (nextSort) sort.value = nextSort;
     loaded.value = false;
     byId.value = new Map();
     order.value = [];
@@ -230,9 +233,12 @@ export const useQueueStore = defineStore('queue', () => {
 
   /** Polling fallback (no live events): merge the first page, marking new rows. */
   async function refreshHead(): Promise<void> {
-    if (loading.value || source.value.server) return;
+    if (loading.value) return;
     try {
-      const page = await api.list(serverFilters(filters.value));
+      const src = source.value;
+      const page = src.server
+        ? await api.viewTickets(src.id)
+        : await api.list(serverFilters(filters.value));
       for (const ticket of page.data) {
         const old = byId.value.get(ticket.id);
         if (!old || old.updatedAt !== ticket.updatedAt) upsert(ticket, !!old || loaded.value);
@@ -244,7 +250,8 @@ export const useQueueStore = defineStore('queue', () => {
 
   /**
    * Optimistic change of several tickets: rows change at once; each refusal puts its row back
-   * and is reported. Uses `POST /tickets/bulk` when the server has it, else one PATCH each.
+   * and is reported. Several tickets go through `POST /tickets/bulk` (a job, followed until it
+   * completes) when the server has it; otherwise, and for one ticket, one PATCH each.
    */
   async function change(
     ids: readonly string[],
@@ -259,21 +266,55 @@ export const useQueueStore = defineStore('queue', () => {
       map.set(id, { ...t, ...patch });
     }
     byId.value = map;
+    const targets = [...before.keys()];
 
-    const failed: { id: string; error: ApiError }[] = [];
-    const results = await Promise.allSettled(
-      [...before.keys()].map(async (id) => upsert(await api.update(id, patch), false)),
+    let failed: { id: string; error: ApiError }[] | undefined;
+    if (targets.length > 1) failed = await viaBulk(targets, patch);
+    if (!failed) {
+      failed = [];
+      const results = await Promise.allSettled(
+        targets.map(async (id) => upsert(await api.update(id, patch), false)),
+      );
+      targets.forEach((id, i) => {
+        const result = results[i];
+        if (result?.status === 'rejected') failed!.push({ id, error: toApiError(result.reason) });
+      });
+    }
+    if (failed.length) {
+      const rollback = new Map(byId.value);
+      for (const { id } of failed) rollback.set(id, before.get(id)!);
+      byId.value = rollback;
+    }
+    return { ok: targets.length - failed.length, failed };
+  }
+
+  /** The bulk route and its job; undefined when this server has no bulk route. */
+  async function viaBulk(
+    ids: string[],
+    patch: Partial<Ticket>,
+  ): Promise<{ id: string; error: ApiError }[] | undefined> {
+    const changes = Object.fromEntries(
+      Object.entries(patch).filter(([k]) =>
+        ['status', 'assigneeId', 'teamId', 'priority'].includes(k),
+      ),
     );
-    const rollback = new Map(byId.value);
-    [...before.keys()].forEach((id, i) => {
-      const result = results[i];
-      if (result?.status === 'rejected') {
-        rollback.set(id, before.get(id)!);
-        failed.push({ id, error: toApiError(result.reason) });
-      }
-    });
-    byId.value = rollback;
-    return { ok: before.size - failed.length, failed };
+    if (Object.keys(changes).length !== Object.keys(patch).length) return undefined;
+    let job;
+    try {
+      job = await api.bulk(ids, changes);
+    } catch (err) {
+      const problem = toApiError(err);
+      if (isMissingRoute(problem)) return undefined;
+      return ids.map((id) => ({ id, error: problem }));
+    }
+    for (let wait = 100; job.status !== 'completed'; wait = Math.min(wait * 2, 1000)) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      job = await api.bulkJob(job.id);
+    }
+    return job.errors.map((e) => ({
+      id: e.ticketId,
+      error: toApiError(new ApiError({ title: e.message, status: 409, code: e.code })),
+    }));
   }
 
   function toggleSelect(id: string): void {

@@ -20,7 +20,9 @@ export const REALTIME_EVENTS = [
   'ticket.updated',
   'message.created',
   'note.created',
+  'ticket.merged',
   'presence',
+  'reset',
 ] as const;
 
 type Listener = (event: RealtimeEvent) => void;

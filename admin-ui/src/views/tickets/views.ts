@@ -6,12 +6,13 @@ import { toApiError } from '@novumdesk/admin-sdk';
 import { ref } from 'vue';
 import { hostApi } from '../../api/client';
 import { isMissingRoute, ticketsApi, type TicketFilters, type TicketView } from '../../api/tickets';
-import type { QueueSource } from '../../stores/queue';
+import type { QueueSource, Sort } from '../../stores/queue';
 
 export interface QueueViewEntry extends QueueSource {
   /** Catalogue key (built-in) or the saved view's name. */
   label: string;
   builtin: boolean;
+  sort?: Sort;
 }
 
 export function builtinViews(userId: string | undefined): QueueViewEntry[] {
@@ -35,45 +36,60 @@ export function builtinViews(userId: string | undefined): QueueViewEntry[] {
   ];
 }
 
-function filtersOf(view: TicketView): TicketFilters {
-  const f = (view.filters ?? {}) as Record<string, unknown>;
-  const pick = (key: string) => (typeof f[key] === 'string' ? (f[key] as string) : undefined);
-  return { status: pick('status'), assigneeId: pick('assigneeId'), tag: pick('tag') };
+/** A saved view's filters as the queue matches live updates against them. */
+export function filtersOf(view: TicketView, userId: string | undefined): TicketFilters {
+  const f = view.filters ?? {};
+  const assignee = f.assignee === 'me' ? userId : f.assignee === 'unassigned' ? 'none' : f.assignee;
+  return {
+    ...(f.status?.length ? { statuses: f.status } : {}),
+    ...(assignee ? { assigneeId: assignee } : {}),
+    ...(f.tags?.length ? { tags: f.tags } : {}),
+    ...(f.requesterId ? { requesterId: f.requesterId } : {}),
+  };
 }
 
-/** Saved views and counts; `available` is false when the server has no views API. */
-export function useSavedViews() {
+/**
+ * Saved views (`GET /views`, with defaults the server creates) and their counts. When the
+ * server has no views API, `available` turns false and the queue shows the built-in views.
+ */
+export function useSavedViews(userId: () => string | undefined) {
   const api = ticketsApi(hostApi);
   const views = ref<QueueViewEntry[]>([]);
-  const counts = ref<Record<string, number>>({});
+  const counts = ref<Record<string, string>>({});
   const available = ref(true);
+  const loaded = ref(false);
 
   async function load(): Promise<void> {
     try {
-      const body = await api.views();
-      const list = Array.isArray(body) ? body : body.data;
-      views.value = list.map((v) => ({
-        id: v.id,
-        label: v.name,
-        filters: filtersOf(v),
-        server: true,
-        builtin: false,
-      }));
+      const list = await api.views();
+      views.value = [...list]
+        .sort((a, b) => (a.position ?? 0) - (b.position ?? 0))
+        .map((v) => ({
+          id: v.id,
+          label: v.name,
+          filters: filtersOf(v, userId()),
+          server: true,
+          builtin: false,
+          sort: v.sort ? { field: v.sort.by, dir: v.sort.dir } : undefined,
+        }));
     } catch (err) {
       if (isMissingRoute(toApiError(err))) available.value = false;
       views.value = [];
     }
-    if (!available.value) return;
+    loaded.value = true;
+    if (available.value) await loadCounts();
+  }
+
+  async function loadCounts(): Promise<void> {
     try {
-      const body = await api.viewCounts();
-      counts.value =
-        'data' in body && Array.isArray(body.data)
-          ? Object.fromEntries(body.data.map((c) => [c.viewId, c.count]))
-          : (body as Record<string, number>);
+      const list = await api.viewCounts();
+      counts.value = Object.fromEntries(
+        list.map((c) => [c.viewId, c.capped ? `${c.count}+` : String(c.count)]),
+      );
     } catch {
       counts.value = {};
     }
   }
 
-  return { views, counts, available, load };
+  return { views, counts, available, loaded, load, loadCounts };
 }
