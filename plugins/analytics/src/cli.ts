@@ -5,7 +5,14 @@
  */
 import { withWorkspace, type Helpdesk } from '@novumdesk/core';
 import { sqlFor } from './db.js';
+import { AnalyticsOptionsSchema, type AnalyticsOptions } from './options.js';
 import { rebuildChunk, startRebuild, type RebuildState } from './rollups/rebuild.js';
+
+/** The analytics plugin's options in this helpdesk's configuration (defaults applied). */
+export function analyticsOptionsOf(hd: Helpdesk): AnalyticsOptions {
+  const instance = hd.config.plugins.find((p) => p.plugin.id === 'analytics');
+  return AnalyticsOptionsSchema.parse(instance?.rawOptions ?? {});
+}
 
 export interface RebuildOptions {
   /** Workspaces to rebuild; all when absent. */
@@ -32,6 +39,7 @@ export async function rebuildReports(
 ): Promise<RebuildState[]> {
   const workspaceIds = options.workspaceIds ?? (await allWorkspaces(hd));
   const chunk = options.chunk ?? 2000;
+  const { timeZone } = analyticsOptionsOf(hd);
   const now = () => hd.container.cradle.clock.now();
   const results: RebuildState[] = [];
   for (const workspaceId of workspaceIds) {
@@ -40,7 +48,9 @@ export async function rebuildReports(
     const runId = await inWorkspace((sql) => startRebuild(sql, workspaceId, now()));
     let state: RebuildState | null;
     do {
-      state = await inWorkspace((sql) => rebuildChunk(sql, workspaceId, runId, chunk, now()));
+      state = await inWorkspace((sql) =>
+        rebuildChunk(sql, workspaceId, runId, chunk, now(), timeZone),
+      );
       if (state) options.onProgress?.(workspaceId, state);
     } while (state?.status === 'running');
     if (!state) throw new Error(`rebuild of workspace ${workspaceId} was replaced by another one`);

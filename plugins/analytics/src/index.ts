@@ -10,6 +10,7 @@
  *
  * Every event and field collected is listed in docs/analytics.md.
  */
+import { fileURLToPath } from 'node:url';
 import type { AwilixContainer } from 'awilix';
 import {
   definePlugin,
@@ -80,12 +81,36 @@ export default definePlugin({
   entities: analyticsEntities,
   migrations: analyticsMigrations,
   personalData: analyticsPersonalData,
+  // Built by `npm run build:admin` from admin/ (the same path from src/ in tests and from dist/).
+  admin: {
+    assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),
+    panels: [
+      {
+        id: 'reports',
+        slot: 'nav',
+        title: 'Reports',
+        entry: 'panels.js',
+        exportName: 'ReportsPage',
+        order: 40,
+        requires: [REPORTS_READ],
+      },
+      {
+        id: 'tickets-this-week',
+        slot: 'dashboard.widgets',
+        title: 'Tickets this week',
+        entry: 'panels.js',
+        exportName: 'VolumeWidget',
+        order: 20,
+        requires: [REPORTS_READ],
+      },
+    ],
+  },
 
   register(ctx) {
     const countries = new CountryLookup(ctx.options.countryDatabase, (error) =>
       ctx.logger.warn({ err: error }, 'country database unavailable: usage events get no country'),
     );
-    for (const route of [...reportRoutes(), ...usageRoutes(ctx.options, countries)])
+    for (const route of [...reportRoutes(ctx.options), ...usageRoutes(ctx.options, countries)])
       ctx.route(route);
 
     // Subscribed by name: `ticket.merged` / `ticket.deleted` may not be in EventMap yet.
@@ -94,7 +119,9 @@ export default definePlugin({
       on(event, { name: `refresh-${event.replace('.', '-')}` }, async (envelope, scope) => {
         const ids = ticketIdsOf(envelope.name, envelope.payload);
         if (!envelope.workspaceId || ids.length === 0) return;
-        await refreshTickets(sqlFor(scope.cradle.em), envelope.workspaceId, ids);
+        await refreshTickets(sqlFor(scope.cradle.em), envelope.workspaceId, ids, {
+          timeZone: ctx.options.timeZone,
+        });
       });
     }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './reports/periods.js';
 
 /** A self-hosted Plausible/Umami-style collector that usage events may be copied to. Off by default. */
 export const ForwardingSchema = z.object({
@@ -13,6 +14,12 @@ export const ForwardingSchema = z.object({
 });
 
 export const AnalyticsOptionsSchema = z.object({
+  /**
+   * The time zone of the daily rollup: reports in this zone grouped by day, week or month read
+   * per-day rows. Reports in other zones are exact too, from the hourly rollup. Changing it needs
+   * a rebuild (`novumdesk-analytics rebuild`).
+   */
+  timeZone: z.string().default('UTC').refine(isTimeZone, 'Unknown IANA time zone'),
   /** Days raw usage events are kept; afterwards only per-day counts without identifiers remain. */
   rawRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** Events accepted per batch request. */

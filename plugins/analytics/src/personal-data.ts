@@ -33,6 +33,20 @@ async function anonymizeAgent(sql: Sql, workspaceId: string, agentId: string): P
     workspaceId,
     agentId,
   ]);
+  await sql(
+    `insert into analytics_rollup_day as t (workspace_id, dim, kind, day, value, count,
+       sum_seconds, sum_replies)
+     select workspace_id, dim, kind, day, '', count, sum_seconds, sum_replies
+       from analytics_rollup_day where workspace_id = ? and dim = 'agent' and value = ?
+     on conflict (workspace_id, dim, kind, day, value) do update set
+       count = t.count + excluded.count, sum_seconds = t.sum_seconds + excluded.sum_seconds,
+       sum_replies = t.sum_replies + excluded.sum_replies`,
+    [workspaceId, agentId],
+  );
+  await sql(
+    `delete from analytics_rollup_day where workspace_id = ? and dim = 'agent' and value = ?`,
+    [workspaceId, agentId],
+  );
   const rows = await sql(
     `with a as (update analytics_ticket_activity set agent_id = null
                  where workspace_id = ? and agent_id = ? returning 1)

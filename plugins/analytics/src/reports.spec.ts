@@ -102,10 +102,10 @@ describe('analytics reports', () => {
 
   const range = 'from=2026-03-28&to=2026-03-30';
 
-  it('counts per local day in UTC from the hourly rollup', async () => {
+  it('counts per local day in UTC (the plugin time zone) from the daily rollup', async () => {
     const res = await get(`/reports/volume?${range}&timeZone=UTC`);
     expect(res.status).toBe(200);
-    expect(res.body.source).toBe('rollup');
+    expect(res.body.source).toBe('daily');
     expect(res.body.rows).toEqual([
       { period: '2026-03-28', group: null, created: 1, solved: 0, reopened: 0, replies: 1 },
       { period: '2026-03-29', group: null, created: 2, solved: 1, reopened: 1, replies: 1 },
@@ -114,7 +114,7 @@ describe('analytics reports', () => {
     expect(res.body.totals).toEqual({ created: 3, solved: 2, reopened: 1, replies: 2 });
   });
 
-  it('counts per local day across the Paris DST change', async () => {
+  it('counts per local day across the Paris DST change, from the hourly rollup', async () => {
     const res = await get(`/reports/volume?${range}&timeZone=Europe/Paris`);
     expect(res.body.source).toBe('rollup');
     expect(res.body.rows).toEqual([
@@ -128,6 +128,22 @@ describe('analytics reports', () => {
     const res = await get(`/reports/volume?${range}&timeZone=Asia/Kolkata`);
     expect(res.body.source).toBe('activity');
     expect(res.body.rows.map((r: { created: number }) => r.created)).toEqual([0, 2, 1]);
+  });
+
+  it('gives the same answer from every source', async () => {
+    // Daily rollup (UTC, filter on the grouped dimension), hourly rollup (a second filter) and
+    // activities (a tag filter) must agree on the same cells.
+    const daily = await get(`/reports/volume?${range}&groupBy=agent&agentId=${agentB.userId}`);
+    const hourly = await get(
+      `/reports/volume?${range}&groupBy=agent&agentId=${agentB.userId}&channel=api`,
+    );
+    expect([daily.body.source, hourly.body.source]).toEqual(['daily', 'rollup']);
+    expect(hourly.body.rows).toEqual(daily.body.rows);
+    const byTagDaily = await get(`/reports/volume?${range}&groupBy=tag&tag=vip`);
+    const byTagActivity = await get(`/reports/volume?${range}&groupBy=tag&tag=vip&priority=high`);
+    expect([byTagDaily.body.source, byTagActivity.body.source]).toEqual(['daily', 'activity']);
+    expect(byTagActivity.body.rows).toEqual(byTagDaily.body.rows);
+    expect(byTagDaily.body.totals.created).toBe(1);
   });
 
   it('groups by agent, tag and week', async () => {
@@ -257,14 +273,21 @@ describe('analytics reports', () => {
   });
 
   it('a rebuild from scratch gives the same tables', async () => {
-    const snapshot = () =>
-      h.sql(
+    const snapshot = async () => [
+      await h.sql(
         `select hour, kind, agent_id, team_id, inbox_id, channel, priority, count, sum_seconds, sum_replies
            from analytics_rollup_hour where workspace_id = ? order by 1, 2, 3, 4, 5, 6, 7`,
         [owner.workspaceId],
-      );
+      ),
+      await h.sql(
+        `select dim, kind, day::text, value, count, sum_seconds, sum_replies
+           from analytics_rollup_day where workspace_id = ? order by 1, 2, 3, 4`,
+        [owner.workspaceId],
+      ),
+    ];
     const before = await snapshot();
-    expect(before.length).toBeGreaterThan(0);
+    expect(before[0]!.length).toBeGreaterThan(0);
+    expect(before[1]!.length).toBeGreaterThan(0);
     const runId = await h.inWorkspace(owner.workspaceId, (sql) =>
       startRebuild(sql, owner.workspaceId, new Date()),
     );

@@ -11,6 +11,9 @@ import { tenantTableSql } from '@novumdesk/core';
  * - `analytics_rollup_hour`: the activities summed per UTC hour and dimension cell, so that a
  *   90-day report reads thousands of rows, not millions. Cells are unique with NULLS NOT
  *   DISTINCT (PostgreSQL 15+) so an upsert can add to a cell whose agent or team is null.
+ * - `analytics_rollup_day`: the activities summed per local day (in the plugin's `timeZone`) for
+ *   one dimension at a time (`all`, agent, team, inbox, channel, priority, tag; `value` '' for
+ *   none): a 90-day report grouped by day and agent reads a few thousand rows.
  * - `analytics_rebuild`: progress of a rebuild from scratch.
  *
  * Usage analytics (first party, consent-based):
@@ -19,7 +22,7 @@ import { tenantTableSql } from '@novumdesk/core';
  * - `analytics_usage_daily`: per day and event name, counts without identifiers (kept).
  * - `analytics_objection`: subjects who objected to analytics; nothing is recorded for them.
  */
-const TABLES = [
+export const ANALYTICS_TABLE_SQL = [
   `create table analytics_ticket_fact (
      workspace_id uuid not null references workspace (id) on delete cascade,
      ticket_id uuid not null,
@@ -73,6 +76,17 @@ const TABLES = [
      sum_replies bigint not null default 0,
      constraint analytics_rollup_hour_cell unique nulls not distinct
        (workspace_id, kind, hour, agent_id, team_id, inbox_id, channel, priority)
+   )`,
+  `create table analytics_rollup_day (
+     workspace_id uuid not null references workspace (id) on delete cascade,
+     dim text not null check (dim in ('all', 'agent', 'team', 'inbox', 'channel', 'priority', 'tag')),
+     kind text not null,
+     day date not null,
+     value text not null,
+     count integer not null,
+     sum_seconds bigint not null default 0,
+     sum_replies bigint not null default 0,
+     primary key (workspace_id, dim, kind, day, value)
    )`,
   `create table analytics_rebuild (
      workspace_id uuid primary key references workspace (id) on delete cascade,
@@ -137,6 +151,7 @@ export const ANALYTICS_TABLES = [
   'analytics_ticket_fact',
   'analytics_ticket_activity',
   'analytics_rollup_hour',
+  'analytics_rollup_day',
   'analytics_rebuild',
   'analytics_usage_event',
   'analytics_usage_daily',
@@ -145,7 +160,7 @@ export const ANALYTICS_TABLES = [
 
 export class Migration20261125140000_analytics extends Migration {
   override up(): void {
-    for (const sql of TABLES) this.addSql(sql);
+    for (const sql of ANALYTICS_TABLE_SQL) this.addSql(sql);
     for (const table of ANALYTICS_TABLES) for (const sql of tenantTableSql(table)) this.addSql(sql);
     for (const sql of SWEEP_POLICIES) this.addSql(sql);
   }

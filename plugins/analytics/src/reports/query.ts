@@ -43,7 +43,7 @@ export interface ReportQuery extends ReportRange {
   filters: ReportFilters;
 }
 
-type Source = 'rollup' | 'activity';
+type Source = 'daily' | 'rollup' | 'activity';
 
 interface Where {
   sql: string;
@@ -103,6 +103,34 @@ function groupSql(groupBy: GroupBy, agentColumn: string): { select: string; from
   }
 }
 
+const FILTER_DIMS: [keyof ReportFilters, GroupBy][] = [
+  ['agentId', 'agent'],
+  ['teamId', 'team'],
+  ['inboxId', 'inbox'],
+  ['channel', 'channel'],
+  ['priority', 'priority'],
+  ['tag', 'tag'],
+];
+
+/**
+ * The per-day, one-dimension rollup answers when the report is in its time zone and filters on
+ * at most the dimension it groups by (or, ungrouped, on one dimension).
+ */
+function dailyPlan(
+  q: ReportQuery,
+  dayZone: string | undefined,
+): { dim: string; value?: string } | null {
+  if (dayZone === undefined || q.timeZone !== dayZone) return null;
+  const set = FILTER_DIMS.filter(([key]) => q.filters[key] !== undefined);
+  if (set.length > 1) return null;
+  const [filter] = set;
+  if (q.groupBy !== 'none' && filter && filter[1] !== q.groupBy) return null;
+  const dim = q.groupBy !== 'none' ? q.groupBy : (filter?.[1] ?? 'all');
+  if (!filter) return { dim };
+  const value = q.filters[filter[0]]!;
+  return { dim, value: value === 'none' ? '' : value };
+}
+
 function sourceFor(query: ReportQuery): Source {
   if (query.groupBy === 'tag' || query.filters.tag !== undefined) return 'activity';
   return wholeHourOffsets(query.timeZone, query.from, query.to) ? 'rollup' : 'activity';
@@ -126,37 +154,67 @@ export interface VolumeReport {
   totals: Omit<VolumeRow, 'period' | 'group'>;
 }
 
+async function dailyRows(
+  sql: Sql,
+  workspaceId: string,
+  q: ReportQuery,
+  plan: { dim: string; value?: string },
+) {
+  return sql(
+    `select to_char(date_trunc(?, day::timestamp), 'YYYY-MM-DD') as period,
+            ${q.groupBy === 'none' ? 'null::text' : `nullif(value, '')`} as grp, kind,
+            sum(count)::bigint as n
+       from analytics_rollup_day
+      where workspace_id = ? and dim = ? and kind = any(?::text[])
+        and day >= ?::date and day <= ?::date ${plan.value !== undefined ? 'and value = ?' : ''}
+      group by 1, 2, 3`,
+    [
+      q.interval,
+      workspaceId,
+      plan.dim,
+      `{${Object.values(KIND_OF).join(',')}}`,
+      q.from,
+      q.to,
+      ...(plan.value !== undefined ? [plan.value] : []),
+    ],
+  );
+}
+
 export async function volumeReport(
   sql: Sql,
   workspaceId: string,
   q: ReportQuery,
+  dayZone?: string,
 ): Promise<VolumeReport> {
-  const source = sourceFor(q);
+  const plan = dailyPlan(q, dayZone);
+  const source: Source = plan ? 'daily' : sourceFor(q);
   const table = source === 'rollup' ? 'analytics_rollup_hour' : 'analytics_ticket_activity';
   const time = source === 'rollup' ? 'hour' : 'at';
   const count = source === 'rollup' ? 'sum(count)' : 'count(*)';
   const group = groupSql(q.groupBy, 'agent_id');
   const filter = filterSql(q.filters, 'agent_id', source === 'activity');
-  const rows = await sql(
-    `select ${periodSql(time)} as period, ${group.select} as grp, kind, ${count}::bigint as n
+  const rows = plan
+    ? await dailyRows(sql, workspaceId, q, plan)
+    : await sql(
+        `select ${periodSql(time)} as period, ${group.select} as grp, kind, ${count}::bigint as n
        from ${table}${group.from}
       where workspace_id = ? and kind = any(?::text[])
         and ${time} >= (?::date)::timestamp at time zone ?
         and ${time} < ((?::date + 1)::timestamp at time zone ?)
         ${filter.sql}
       group by 1, 2, 3`,
-    [
-      q.interval,
-      q.timeZone,
-      workspaceId,
-      `{${Object.values(KIND_OF).join(',')}}`,
-      q.from,
-      q.timeZone,
-      q.to,
-      q.timeZone,
-      ...filter.params,
-    ],
-  );
+        [
+          q.interval,
+          q.timeZone,
+          workspaceId,
+          `{${Object.values(KIND_OF).join(',')}}`,
+          q.from,
+          q.timeZone,
+          q.to,
+          q.timeZone,
+          ...filter.params,
+        ],
+      );
   const cells = new Map<string, VolumeRow>();
   const totals = { created: 0, solved: 0, reopened: 0, replies: 0 };
   const cell = (period: string, grp: string | null) => {
@@ -177,10 +235,20 @@ export async function volumeReport(
   }
   if (q.groupBy === 'tag') {
     // A ticket with two tags is in two groups; the totals count it once.
-    const flat = await volumeReport(sql, workspaceId, { ...q, groupBy: 'none' });
+    const flat = await volumeReport(sql, workspaceId, { ...q, groupBy: 'none' }, dayZone);
     Object.assign(totals, flat.totals);
   }
-  return { source, rows: sortRows([...cells.values()]), totals };
+  return { source, rows: sortRows(onlyFilteredTag(q, [...cells.values()])), totals };
+}
+
+/** Grouped by tag and filtered on a tag: only that tag's group (its tickets' other tags go). */
+function onlyFilteredTag<T extends { group: string | null }>(
+  q: { groupBy: GroupBy; filters: ReportFilters },
+  rows: T[],
+): T[] {
+  return q.groupBy === 'tag' && q.filters.tag !== undefined
+    ? rows.filter((r) => r.group === q.filters.tag)
+    : rows;
 }
 
 function sortRows<T extends { period: string; group: string | null }>(rows: T[]): T[] {
@@ -273,7 +341,7 @@ export async function timesReport(
   const totals = toRow('', null);
   for (const r of await select(false)) fill(totals, r);
   const { period: _p, group: _g, ...totalValues } = totals;
-  return { rows: sortRows([...cells.values()]), totals: totalValues };
+  return { rows: sortRows(onlyFilteredTag(q, [...cells.values()])), totals: totalValues };
 }
 
 export const BACKLOG_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const;

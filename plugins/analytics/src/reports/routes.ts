@@ -101,8 +101,9 @@ const csvReply = (
   return undefined;
 };
 
-export function reportRoutes(): RouteDefinition[] {
+export function reportRoutes(options: { timeZone: string }): RouteDefinition[] {
   const read = { permission: REPORTS_READ };
+  const dayZone = options.timeZone;
   return [
     defineRoute({
       method: 'get',
@@ -116,13 +117,13 @@ export function reportRoutes(): RouteDefinition[] {
       async handler({ query, scope, actor }) {
         const sql = sqlFor(scope.cradle.em);
         const workspaceId = workspaceOf(actor);
-        const report = await volumeReport(sql, workspaceId, reportQuery(query));
+        const report = await volumeReport(sql, workspaceId, reportQuery(query), dayZone);
         const result: z.input<typeof VolumeReportSchema> = { ...header(query), ...report };
         if (query.compare === 'previous') {
           const range = previousRange(query.from, query.to);
           result.previous = {
             ...range,
-            ...(await volumeReport(sql, workspaceId, reportQuery(query, range))),
+            ...(await volumeReport(sql, workspaceId, reportQuery(query, range), dayZone)),
           };
         }
         return result;

@@ -78,7 +78,9 @@ const Counts = {
 };
 
 const VolumeBody = z.object({
-  source: z.enum(['rollup', 'activity']),
+  source: z
+    .enum(['daily', 'rollup', 'activity'])
+    .describe('daily: per-day rollup (the plugin time zone); rollup: hourly; activity: per ticket'),
   rows: z.array(z.object({ period: z.string(), group: Group, ...Counts })),
   totals: z.object(Counts),
 });

@@ -32,6 +32,11 @@ describe('rollups equal a rebuild', () => {
          from analytics_rollup_hour where workspace_id = ? order by 1, 2, 3, 4, 5, 6, 7`,
       [workspaceId],
     ),
+    days: await h.sql(
+      `select dim, kind, day::text, value, count, sum_seconds, sum_replies
+         from analytics_rollup_day where workspace_id = ? order by 1, 2, 3, 4`,
+      [workspaceId],
+    ),
     activities: await h.sql(
       `select ticket_id, seq, kind, at, agent_id, team_id, inbox_id, channel, priority, tags, seconds, replies
          from analytics_ticket_activity where workspace_id = ? order by ticket_id, seq`,

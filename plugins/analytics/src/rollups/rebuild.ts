@@ -46,6 +46,7 @@ export async function startRebuild(sql: Sql, workspaceId: string, now: Date): Pr
   ]);
   for (const table of [
     'analytics_rollup_hour',
+    'analytics_rollup_day',
     'analytics_ticket_activity',
     'analytics_ticket_fact',
   ]) {
@@ -72,6 +73,7 @@ export async function rebuildChunk(
   runId: string,
   chunk: number,
   now: Date,
+  timeZone = 'UTC',
 ): Promise<RebuildState | null> {
   await lockWorkspace(sql, workspaceId);
   const state = await rebuildState(sql, workspaceId);
@@ -82,7 +84,7 @@ export async function rebuildChunk(
     [workspaceId, state.cursor, state.cursor, chunk],
   );
   const ids = rows.map((r) => r.id as string);
-  await refreshTickets(sql, workspaceId, ids, { locked: true });
+  await refreshTickets(sql, workspaceId, ids, { locked: true, timeZone });
   const finished = ids.length < chunk;
   await sql(
     `update analytics_rebuild set done = done + ?, cursor = ?, status = ?, finished_at = ?,

@@ -179,6 +179,64 @@ const activityJson = (ticketId: string, a: Activity) => ({
   replies: a.replies,
 });
 
+interface DayDelta {
+  dim: string;
+  kind: string;
+  day: string;
+  value: string;
+  count: number;
+  sum_seconds: number;
+  sum_replies: number;
+}
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+/** The local date (YYYY-MM-DD) of `at` in `timeZone`. */
+export function localDay(at: Date, timeZone: string): string {
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    dayFormats.set(timeZone, format);
+  }
+  return format.format(at);
+}
+
+/** One activity counts once per dimension (once per tag), under `value` ('' = none). */
+function addToDays(
+  cells: Map<string, DayDelta>,
+  a: Activity,
+  sign: 1 | -1,
+  timeZone: string,
+): void {
+  const day = localDay(a.at, timeZone);
+  const values: [string, string][] = [
+    ['all', ''],
+    ['agent', a.agentId ?? ''],
+    ['team', a.teamId ?? ''],
+    ['inbox', a.inboxId ?? ''],
+    ['channel', a.channel],
+    ['priority', a.priority],
+    ...(a.tags.length > 0
+      ? a.tags.map((t): [string, string] => ['tag', t])
+      : [['tag', ''] as [string, string]]),
+  ];
+  for (const [dim, value] of values) {
+    const key = `${dim}|${a.kind}|${day}|${value}`;
+    let cell = cells.get(key);
+    if (!cell) {
+      cell = { dim, kind: a.kind, day, value, count: 0, sum_seconds: 0, sum_replies: 0 };
+      cells.set(key, cell);
+    }
+    cell.count += sign;
+    cell.sum_seconds += sign * (a.seconds ?? 0);
+    cell.sum_replies += sign * (a.replies ?? 0);
+  }
+}
+
 export interface RefreshResult {
   /** Tickets whose contribution changed (including removed ones). */
   changed: number;
@@ -192,8 +250,9 @@ export async function refreshTickets(
   sql: Sql,
   workspaceId: string,
   ticketIds: readonly string[],
-  options: { locked?: boolean } = {},
+  options: { locked?: boolean; timeZone?: string } = {},
 ): Promise<RefreshResult> {
+  const timeZone = options.timeZone ?? 'UTC';
   const ids = [...new Set(ticketIds)];
   if (ids.length === 0) return { changed: 0 };
   if (!options.locked) await lockWorkspace(sql, workspaceId);
@@ -216,6 +275,7 @@ export async function refreshTickets(
   const hasFact = new Set(factRows.map((r) => r.ticket_id as string));
 
   const cells = new Map<string, CellDelta>();
+  const days = new Map<string, DayDelta>();
   const replaceActivities: string[] = [];
   const newActivities: ReturnType<typeof activityJson>[] = [];
   const facts: ReturnType<typeof factJson>[] = [];
@@ -232,9 +292,13 @@ export async function refreshTickets(
       before.every((a, i) => activityKey(a) === activityKey(after[i]!));
     if (same) continue;
     replaceActivities.push(id);
-    for (const a of before) addToCells(cells, a, -1);
+    for (const a of before) {
+      addToCells(cells, a, -1);
+      addToDays(days, a, -1, timeZone);
+    }
     for (const a of after) {
       addToCells(cells, a, 1);
+      addToDays(days, a, 1, timeZone);
       newActivities.push(activityJson(id, a));
     }
   }
@@ -308,6 +372,28 @@ export async function refreshTickets(
       `delete from analytics_rollup_hour
         where workspace_id = ? and hour = any(?::timestamptz[]) and count = 0`,
       [workspaceId, pgArray(hours)],
+    );
+  }
+  const dayDeltas = [...days.values()].filter(
+    (c) => c.count !== 0 || c.sum_seconds !== 0 || c.sum_replies !== 0,
+  );
+  if (dayDeltas.length > 0) {
+    await sql(
+      `insert into analytics_rollup_day as t (workspace_id, dim, kind, day, value, count,
+         sum_seconds, sum_replies)
+       select ?, r.dim, r.kind, r.day, r.value, r.count, r.sum_seconds, r.sum_replies
+         from jsonb_to_recordset(?::jsonb) as r(dim text, kind text, day date, value text,
+              count int, sum_seconds bigint, sum_replies bigint)
+       on conflict (workspace_id, dim, kind, day, value) do update set
+         count = t.count + excluded.count,
+         sum_seconds = t.sum_seconds + excluded.sum_seconds,
+         sum_replies = t.sum_replies + excluded.sum_replies`,
+      [workspaceId, JSON.stringify(dayDeltas)],
+    );
+    await sql(
+      `delete from analytics_rollup_day
+        where workspace_id = ? and day = any(?::date[]) and count = 0`,
+      [workspaceId, pgArray([...new Set(dayDeltas.map((d) => d.day))])],
     );
   }
   return { changed: replaceActivities.length };
