@@ -276,6 +276,41 @@ export function requestRoutes(): RouteDefinition[] {
     }),
     defineRoute({
       method: 'post',
+      path: '/underage-reports',
+      operationId: 'privacyReportUnderage',
+      summary:
+        'Report an account or contact as under 13: an erasure request is created and started',
+      description:
+        'The subject is excluded from analytics at once (objection), and an erasure request, recorded as verified by the report, starts.',
+      access: { permission: PRIVACY_PERMISSIONS.manage },
+      request: {
+        body: z.object({ subject: SubjectInputSchema, note: z.string().trim().min(3).max(500) }),
+      },
+      responses: {
+        201: { description: 'The erasure request', schema: RequestSchema },
+        404: { description: 'No such subject' },
+        409: { description: '`last_owner`' },
+      },
+      async handler({ body, scope, actor }) {
+        const workspaceId = await workspaceOf(scope);
+        const subject = await resolveSubject(scope, workspaceId, body.subject);
+        await sqlOf(scope)(
+          `insert into privacy_objection (workspace_id, subject_kind, subject_id, purpose, created_at)
+           values (?, ?, ?, 'analytics', ?) on conflict do nothing`,
+          [workspaceId, subject.kind, subject.id, scope.cradle.clock.now()],
+        );
+        let row = await createRequest(scope, workspaceId, 'erase', subject, {}, 'anonymize');
+        row = await startWork(scope, row, actor, `under-age report: ${body.note}`);
+        const [updated] = await sqlOf(scope)(
+          `update privacy_request set verification_method = 'underage_report', verification_note = ?,
+                  verified_at = ? where id = ? returning *`,
+          [body.note, scope.cradle.clock.now(), row.id],
+        );
+        return toView(updated!, scope.cradle.clock.now());
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/me/requests',
       operationId: 'privacyCreateOwnRequest',
       summary: 'File a data-subject request about yourself (re-authentication required)',
