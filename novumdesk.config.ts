@@ -5,7 +5,8 @@
  * docs/configuration.md; environment variables (NOVUMDESK_*) override it.
  */
 import { defineConfig } from '@novumdesk/core';
+import knowledgeBase from '@novumdesk/plugin-knowledge-base';
 
 export default defineConfig({
-  plugins: [],
+  plugins: [knowledgeBase()],
 });
