@@ -19,9 +19,10 @@ export interface BillingHarness extends MembersHarness {
   createTicket(by: Person, status?: number): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export async function startBilling(
-  setup: { plugins?: PluginEntry[]; billing?: BillingOptionsInput; withoutBilling?: boolean } = {},
-): Promise<BillingHarness> {
+/** The shipped modules for a test: identity with the bootstrap operator, billing uncached. */
+export function billingTestModules(
+  setup: { billing?: BillingOptionsInput; withoutBilling?: boolean } = {},
+): PluginEntry[] {
   const replacements: Record<string, PluginEntry> = {
     identity: identityModule({
       bootstrapAdmin: true,
@@ -30,12 +31,18 @@ export async function startBilling(
     members: membersModule(),
     billing: billingModule({ cacheSeconds: 0, ...setup.billing }),
   };
-  const modules = defaultModules
+  return defaultModules
     .map((entry) => {
       const id = toPluginInstance(entry)?.plugin.id ?? '';
       return replacements[id] ?? entry;
     })
     .filter((entry) => !(setup.withoutBilling && toPluginInstance(entry)?.plugin.id === 'billing'));
+}
+
+export async function startBilling(
+  setup: { plugins?: PluginEntry[]; billing?: BillingOptionsInput; withoutBilling?: boolean } = {},
+): Promise<BillingHarness> {
+  const modules = billingTestModules(setup);
   const h = await startMembers({
     modules,
     ...(setup.plugins ? { plugins: setup.plugins } : {}),

@@ -300,8 +300,10 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     contributions = await pluginContributions();
     expectations = mergeExpectations(contributions);
+    // Plugins load as plugins (mounted under /api/p/<id>), not as core modules (/api/v1).
     h = await startMembers({
-      modules: shippedModules(contributions.flatMap((c) => c.matrix.plugins)),
+      modules: shippedModules(),
+      plugins: contributions.flatMap((c) => c.matrix.plugins),
     });
     const document = await h.expectStatus(200, 'GET', '/api/v1/openapi.json');
     operations = operationsOf(document.body);

@@ -47,7 +47,20 @@ export default definePlugin<StripeBillingOptions, StripeBillingOptionsInput>({
     ctx.route(webhookRoute(stripe, ctx.options));
     ctx.job<{ eventId: string }>(
       PROCESS_JOB.slice('billing-stripe.'.length),
-      (data, scope) => processEvent(data, scope, stripe, ctx.options),
+      async (data, scope) => {
+        try {
+          await processEvent(data, scope, stripe, ctx.options);
+        } catch (error) {
+          // Kept for the operator (the job retries with backoff, then dead-letters).
+          await scope.cradle.em
+            .execute(
+              "update billing_stripe_event set error = ? where id = ? and status = 'received'",
+              [String((error as Error).message ?? error).slice(0, 500), data.eventId],
+            )
+            .catch(() => undefined);
+          throw error;
+        }
+      },
       { retryLimit: 10 },
     );
   },

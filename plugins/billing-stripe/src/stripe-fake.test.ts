@@ -77,6 +77,8 @@ export class StripeFake {
   }
 
   async stop(): Promise<void> {
+    // The Stripe client keeps connections alive: close them, or the server waits for them.
+    this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
