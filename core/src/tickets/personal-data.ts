@@ -46,12 +46,23 @@ export const ticketsPersonalData: PersonalDataHandlers = {
     );
     const tickets = [];
     for (const row of ticketRows) tickets.push(await getTicket(sql, subject.workspaceId, row.id));
+    // Messages they wrote, and every message of the tickets they requested; internal notes are
+    // flagged `internal` for review under GDPR Art. 15(4) before the package is handed over.
     const messages = await sql(
-      `select id, ticket_id as "ticketId", kind, direction, body_text as "bodyText", created_at as "createdAt"
+      `select id, ticket_id as "ticketId", kind, direction, body_text as "bodyText",
+              (kind = 'note') as internal, created_at as "createdAt"
          from ticket_message
-        where workspace_id = ? and (author_contact_id = any(?::uuid[]) or author_user_id = ?)
+        where workspace_id = ? and (author_contact_id = any(?::uuid[]) or author_user_id = ?
+              or ticket_id in (select t.id from ticket t
+                                where t.workspace_id = ? and t.requester_id = any(?::uuid[])))
         order by created_at, id`,
-      [subject.workspaceId, ids, subject.kind === 'user' ? subject.id : NONE],
+      [
+        subject.workspaceId,
+        ids,
+        subject.kind === 'user' ? subject.id : NONE,
+        subject.workspaceId,
+        ids,
+      ],
     );
     const attachments = await sql(
       `select a.id, a.message_id as "messageId", a.filename, a.content_type as "contentType",
@@ -68,6 +79,32 @@ export const ticketsPersonalData: PersonalDataHandlers = {
       [subject.workspaceId, subject.kind === 'user' ? subject.id : NONE],
     );
     return { tickets, ticketMessages: messages, attachments, drafts };
+  },
+  async exportFiles(subject, scope) {
+    const sql = sqlFor(scope.cradle.em);
+    const ids = textArray(await subjectContactIds(sql, subject));
+    // The files of the messages the export lists: theirs, and those on their tickets.
+    const rows = await sql(
+      `select a.id, a.filename, a.content_type, a.storage_key
+         from attachment a join ticket_message m
+           on m.workspace_id = a.workspace_id and m.id = a.message_id
+        where a.workspace_id = ? and (m.author_contact_id = any(?::uuid[]) or m.author_user_id = ?
+              or m.ticket_id in (select t.id from ticket t
+                                  where t.workspace_id = ? and t.requester_id = any(?::uuid[])))
+        order by a.created_at, a.id`,
+      [
+        subject.workspaceId,
+        ids,
+        subject.kind === 'user' ? subject.id : NONE,
+        subject.workspaceId,
+        ids,
+      ],
+    );
+    return rows.map((row) => ({
+      path: `attachments/${row.id as string}/${row.filename as string}`,
+      contentType: row.content_type as string,
+      storageKey: row.storage_key as string,
+    }));
   },
   async erase(subject, scope, options) {
     const sql = sqlFor(scope.cradle.em);
@@ -163,6 +200,13 @@ async function redactIdentifiers(sql: Sql, subject: PersonalDataSubject): Promis
         where workspace_id = ? and (subject ~* ? or via::text ~* ? or custom_fields::text ~* ?)
         returning id`,
       [pattern, ERASED, pattern, ERASED, pattern, ERASED, ws, pattern, pattern, pattern],
+    )
+  ).length;
+  count += (
+    await sql(
+      `update attachment set filename = regexp_replace(filename, ?, ?, 'gi')
+        where workspace_id = ? and filename ~* ? returning id`,
+      [pattern, ERASED, ws, pattern],
     )
   ).length;
   count += (

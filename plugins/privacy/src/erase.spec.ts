@@ -56,6 +56,7 @@ describe('privacy: erasure', () => {
       'public.ticket',
       'public.ticket_message',
       'public.hello_greeting',
+      'public.attachment',
     ]) {
       expect(places).toContain(table);
     }
@@ -78,6 +79,7 @@ describe('privacy: erasure', () => {
     // Single-use link.
     await h.expectStatus(404, 'POST', `${P}/verifications`, { body: { token } });
     expect(places.size).toBeGreaterThan(4);
+    expect(before.some((hit) => hit.where.startsWith('file '))).toBe(true);
 
     const done = await waitForState(h, owner, created.body.id, ['completed']);
     expect(done.progress).toBe(100);

@@ -4,6 +4,7 @@
  * validates against the published JSON Schema, is downloadable once by the right person
  * through an expiring link, is deleted by retention, and re-imports into a fresh workspace.
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { eventually } from '@novumdesk/core/testing';
 import {
@@ -68,6 +69,16 @@ describe('privacy: export', () => {
     const exported = JSON.stringify(pkg.sources);
     expect(exported).toContain(subject.email);
     expect(exported).toContain(subject.phone);
+    // PRV-03: the attachment's bytes, by SHA-256; internal notes flagged for review.
+    const file = pkg.files.find((f: { path: string }) => f.path.endsWith(`${subject.name}.txt`));
+    expect(file).toBeDefined();
+    expect(file.sha256).toBe(createHash('sha256').update(subject.attachmentText).digest('hex'));
+    expect(Buffer.from(file.contentBase64, 'base64').toString()).toBe(subject.attachmentText);
+    const notes = pkg.sources.tickets.ticketMessages.filter(
+      (m: { kind: string }) => m.kind === 'note',
+    );
+    expect(notes.length).toBeGreaterThan(0);
+    expect(notes.every((m: { internal: boolean }) => m.internal === true)).toBe(true);
 
     // Once: a second download is gone (410).
     expect((await h.t.request(`${P}/downloads/${token}`)).status).toBe(410);

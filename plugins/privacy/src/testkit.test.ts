@@ -48,6 +48,8 @@ export interface Subject {
   name: string;
   phone: string;
   ticketIds: string[];
+  /** The bytes of the file the contact attached to their first message. */
+  attachmentText: string;
 }
 
 /** A contact with a ticket (their message, an agent's reply that names them, a note). */
@@ -64,12 +66,29 @@ export async function seedContact(
     token: owner.token,
     body: { name, emails: [email], phones: [phone], customAttributes: { loyalty: `gold ${name}` } },
   });
+  // A file the contact sends, whose name and bytes identify them.
+  const upload = await h.t.request(
+    `/api/v1/attachments?filename=${encodeURIComponent(`${name}.txt`)}`,
+    {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${owner.token}`,
+        'content-type': 'application/octet-stream',
+      },
+      body: `Invoice for ${name}, ${phone}, ${email}\n`,
+    },
+  );
+  if (upload.status !== 201) throw new Error(`upload: ${upload.status} ${await upload.text()}`);
+  const attachment = (await upload.json()) as { id: string };
   const ticket = await h.expectStatus(201, 'POST', '/tickets', {
     token: owner.token,
     body: {
       subject: `Order problem for ${name}`,
       requesterId: contact.body.id,
-      message: { body: `Hello, I am ${name}, call me at ${phone} or write to ${email}.` },
+      message: {
+        body: `Hello, I am ${name}, call me at ${phone} or write to ${email}.`,
+        attachmentIds: [attachment.id],
+      },
     },
   });
   await h.expectStatus(201, 'POST', `/tickets/${ticket.body.id}/messages`, {
@@ -80,7 +99,14 @@ export async function seedContact(
     token: owner.token,
     body: { body: `${name} called from ${phone}.` },
   });
-  return { contactId: contact.body.id, email, name, phone, ticketIds: [ticket.body.id] };
+  return {
+    contactId: contact.body.id,
+    email,
+    name,
+    phone,
+    ticketIds: [ticket.body.id],
+    attachmentText: `Invoice for ${name}, ${phone}, ${email}\n`,
+  };
 }
 
 /** Files a request with the identity check recorded by the owner; returns its id. */
