@@ -5,8 +5,13 @@
  * docs/configuration.md; environment variables (NOVUMDESK_*) override it.
  */
 import { defineConfig } from '@novumdesk/core';
+import billingManual from '@novumdesk/plugin-billing-manual';
 import knowledgeBase from '@novumdesk/plugin-knowledge-base';
 
 export default defineConfig({
-  plugins: [knowledgeBase()],
+  plugins: [
+    knowledgeBase(),
+    // Billing: the unlimited "self-hosted" plan for every workspace (docs/billing.md).
+    billingManual(),
+  ],
 });
