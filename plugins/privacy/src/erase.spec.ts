@@ -131,6 +131,52 @@ describe('privacy: erasure', () => {
     expect(check.body).toEqual({ suppressed: true });
   });
 
+  it('erases an agent: security events stay pseudonymous, replies lose their author, nothing identifies them (PRV-14, PRV-41)', async () => {
+    const label = `agent${Math.random().toString(36).slice(2, 8)}`;
+    const agent = await h.addMember(owner, 'agent', label);
+    const displayName = `Member ${label}`;
+    const subject = await seedContact(h, owner, 'agentcase');
+    const ticketId = subject.ticketIds[0]!;
+    const reply = await h.expectStatus(201, 'POST', `/tickets/${ticketId}/messages`, {
+      token: agent.token,
+      body: { body: 'Resolved on our side.' },
+    });
+    await h.expectStatus(201, 'POST', '/api/p/hello/greetings', {
+      token: owner.token,
+      body: { visitorName: displayName, visitorEmail: agent.email },
+    });
+    // A failed sign-in and a sign-in: security events with their address and client.
+    await h.call('POST', '/auth/login', {
+      body: { email: agent.email, password: 'wrong-password-123' },
+    });
+    const again = await h.login(agent.email, agent.password);
+    const [{ n: events }] = await h.sql(
+      `select count(*)::int as n from audit_event where actor_id = ?`,
+      [agent.userId],
+    );
+    expect(events).toBeGreaterThan(0);
+
+    const created = await h.expectStatus(201, 'POST', `${P}/me/requests`, {
+      token: again.token,
+      body: { type: 'erase', password: agent.password },
+    });
+    await waitForState(h, owner, created.body.id, ['completed']);
+
+    // The security events are still there, pointing at the pseudonymous user id only.
+    const [{ n: kept }] = await h.sql(
+      `select count(*)::int as n from audit_event where actor_id = ?`,
+      [agent.userId],
+    );
+    expect(kept).toBeGreaterThanOrEqual(events);
+    // The reply stays, authored by a former agent (no author).
+    const thread = await h.expectStatus(200, 'GET', `/tickets/${ticketId}`, { token: owner.token });
+    const message = JSON.stringify(thread.body);
+    expect(message).toContain(reply.body.id);
+    expect(message).not.toContain(agent.userId);
+    const hits = await piiSweep(h, [agent.email, displayName]);
+    expect(hits).toEqual([]);
+  });
+
   it('refuses to erase the last owner (409) or your own account through the admin route', async () => {
     const res = await h.call('POST', `${P}/requests`, {
       token: owner.token,

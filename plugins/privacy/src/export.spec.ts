@@ -18,9 +18,7 @@ import {
 } from './testkit.test.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Ajv2020 = require('ajv/dist/2020.js').default;
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const addFormats = require('ajv-formats').default;
 
 const linkIn = (text: string) => /\/api\/p\/privacy\/downloads\/([A-Za-z0-9_-]+)/.exec(text)![1]!;

@@ -8,7 +8,6 @@ import { definePlugin, type PersonalDataHandlers } from '@novumdesk/core';
 import { EntitySchema } from '@mikro-orm/core';
 import {
   P,
-  fileRequest,
   seedContact,
   startPrivacy,
   waitForState,
