@@ -5,12 +5,15 @@
  * docs/configuration.md; environment variables (NOVUMDESK_*) override it.
  */
 import { defineConfig } from '@novumdesk/core';
+import analytics from '@novumdesk/plugin-analytics';
 import billingManual from '@novumdesk/plugin-billing-manual';
 import knowledgeBase from '@novumdesk/plugin-knowledge-base';
 
 export default defineConfig({
   plugins: [
     knowledgeBase(),
+    // Reports, and usage analytics that record nothing without consent (docs/analytics.md).
+    analytics(),
     // Billing: the unlimited "self-hosted" plan for every workspace (docs/billing.md).
     billingManual(),
   ],

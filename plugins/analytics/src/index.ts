@@ -76,6 +76,8 @@ export default definePlugin({
   version: '0.1.0',
   core: '^0.1.0',
   description: 'Helpdesk reports and first-party, consent-based usage analytics',
+  // Reads the tickets module's tables and follows its events.
+  dependsOn: { tickets: '^0.1.0' },
   options: AnalyticsOptionsSchema,
   permissions: [REPORTS_READ, ANALYTICS_MANAGE],
   entities: analyticsEntities,
