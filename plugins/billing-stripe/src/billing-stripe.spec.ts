@@ -255,3 +255,141 @@ describe('billing-stripe', () => {
     await eventually(async () => (await stored(other.id)) === 'ignored');
   });
 });
+
+describe('billing-stripe trial and notices', () => {
+  const fake = new StripeFake();
+  let h: BillingHarness;
+  beforeAll(async () => {
+    await fake.start();
+    h = await startBilling({
+      plugins: [
+        billingStripe({
+          secretKey: fake.secretKey,
+          webhookSecret: WEBHOOK_SECRET,
+          apiUrl: fake.url,
+          plans: [
+            {
+              id: 'pro',
+              name: 'Pro',
+              currency: 'usd',
+              unitAmount: 2900,
+              trialDays: 14,
+              stripePriceId: 'price_pro',
+              limits: { seats: 5 },
+            },
+          ],
+          trialPlan: 'pro',
+          notices: {
+            trial_ending: {
+              subject: 'Heads up, {{workspace}}',
+              text: 'Your {{plan}} trial ends {{date}}. Pick a plan: {{billingUrl}}',
+            },
+          },
+        }) as never,
+      ],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await fake.stop();
+  }, 30_000);
+
+  it('a new workspace trials the plan, then reads only until it subscribes', async () => {
+    const owner = await h.signUp();
+    const trial = await h.expectStatus(200, 'GET', '/billing/entitlements', { token: owner.token });
+    expect(trial.body).toMatchObject({ planId: 'pro', status: 'trialing', readOnly: false });
+    await h.createTicket(owner);
+    // Fifteen days later (as if the workspace had been created then).
+    await h.sql(`update workspace set created_at = now() - interval '15 days' where id = ?`, [
+      owner.workspaceId,
+    ]);
+    const over = await h.createTicket(owner, 402);
+    expect(over.body).toMatchObject({
+      code: 'SUBSCRIPTION_READ_ONLY',
+      details: { reason: 'trial_ended' },
+    });
+    await h.expectStatus(200, 'GET', '/tickets', { token: owner.token });
+    // Checkout still works (settling is never blocked), with no second trial.
+    const checkout = await h.expectStatus(200, 'POST', '/billing/checkout', {
+      token: owner.token,
+      body: { planId: 'pro' },
+    });
+    expect(checkout.body.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
+  });
+
+  it("sends the operator's trial-ending notice once, and follows the customer's details", async () => {
+    const owner = await h.signUp();
+    await h.expectStatus(200, 'POST', '/billing/checkout', {
+      token: owner.token,
+      body: { planId: 'pro' },
+    });
+    const session = [...fake.checkoutSessions.values()].find(
+      (s) => s.client_reference_id === owner.workspaceId,
+    )!;
+    expect(session.subscription_data.trial_period_days).toBe('14');
+    const { subscription } = fake.completeCheckout(session.id, 'trialing');
+    subscription.trial_end = Math.floor(Date.now() / 1000) + 2 * 86400;
+    const event = fake.event('checkout.session.completed', session);
+    await post(event);
+    await eventually(async () => (await stored(event.id)) === 'processed');
+
+    for (let i = 0; i < 2; i++) {
+      await h.t.hd.container.resolve('jobs').send('billing.sweep', {});
+    }
+    await eventually(
+      async () => (await h.lastMail(owner.email, 'billing_trial_ending')) !== undefined,
+    );
+    const mail = (await h.lastMail(owner.email, 'billing_trial_ending'))!;
+    expect(mail.subject).toMatch(/^Heads up, Workspace /);
+    expect(mail.text).toMatch(/Your Pro trial ends \d{4}-\d{2}-\d{2}\. Pick a plan: http/);
+    await new Promise((r) => setTimeout(r, 1500));
+    const sent = await h.sql(
+      `select count(*)::int as n from mail_message where to_address = ? and kind = 'billing_trial_ending'`,
+      [owner.email],
+    );
+    expect(sent[0].n).toBe(1);
+
+    // The customer changes their billing email in the portal: the billing contact follows.
+    await h.expectStatus(200, 'PUT', '/billing/contact', {
+      token: owner.token,
+      body: {
+        name: 'Old Name',
+        email: 'old@customer.test',
+        address: {
+          line1: null,
+          line2: null,
+          postalCode: null,
+          city: null,
+          region: null,
+          country: null,
+        },
+        vatId: null,
+      },
+    });
+    const customer = fake.customers.get(subscription.customer)!;
+    Object.assign(customer, { email: 'new@customer.test', name: 'New Name' });
+    const updated = fake.event('customer.updated', customer);
+    await post(updated);
+    await eventually(async () => (await stored(updated.id)) === 'processed');
+    const contact = await h.expectStatus(200, 'GET', '/billing/contact', { token: owner.token });
+    expect(contact.body).toMatchObject({ name: 'New Name', email: 'new@customer.test' });
+  });
+
+  const post = (event: object) => {
+    const payload = JSON.stringify(event);
+    return h.t.request('/api/p/billing-stripe/webhooks', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': signer.webhooks.generateTestHeaderString({
+          payload,
+          secret: WEBHOOK_SECRET,
+        }),
+      },
+      body: payload,
+    });
+  };
+  const stored = async (eventId: string) =>
+    (await h.sql('select status from billing_stripe_event where id = ?', [eventId]))[0]?.status as
+      string | undefined;
+});
