@@ -3,6 +3,11 @@
  * and (for agents) internal notes, and pg_trgm over contact names and emails. Queries run in the
  * request's workspace transaction (RLS holds) and filter on `workspace_id` as well.
  *
+ * Matching runs in two SECURITY DEFINER functions of this module's migration
+ * (`novumdesk_search_ticket_matches`, `novumdesk_search_contact_matches`): under row-level
+ * security PostgreSQL cannot use an index for a condition that is not LEAKPROOF (`@@`, `%`), so
+ * the match happens outside the policies, restricted to the transaction's workspace.
+ *
  * Index use (EXPLAIN-checked in search.spec.ts):
  * - subjects: `ticket_subject_fts`, GIN over `to_tsvector('simple', subject)` (tickets module);
  * - messages and notes: `ticket_message_fts`, GIN over `to_tsvector('simple', body_text)`;
@@ -81,38 +86,36 @@ export function ticketSearchSql(
     where.push(clause);
     params.push(value);
   }
-  if (options.after) {
-    where.push('(b.rank, t.id) < (?::real, ?::uuid)');
-    params.push(options.after[0], options.after[1]);
-  }
-  const notes = options.includeNotes ? '' : `and m.kind = 'reply'`;
-  // The tsquery is written out at each use (not a CTE), so the planner sees a constant and uses
-  // the GIN indexes.
+  // Matching runs in `novumdesk_search_ticket_matches` (this module's migration), which can use
+  // the GIN indexes under row-level security; it only ever sees the transaction's workspace.
   const tq = tsq.text;
+  const filtered = where.length > 0;
   const text = `
-    with matches as (
-      select t.id as ticket_id, ts_rank(to_tsvector('simple', t.subject), ${tq}) * 2 as rank,
-             null::uuid as message_id
-        from ticket t
-       where t.workspace_id = ? and to_tsvector('simple', t.subject) @@ ${tq}
-      union all
-      select m.ticket_id, ts_rank(to_tsvector('simple', m.body_text), ${tq}), m.id
-        from ticket_message m
-       where m.workspace_id = ? and to_tsvector('simple', m.body_text) @@ ${tq} ${notes}
-    ),
-    best as (
+    with best as (
       select ticket_id, max(rank)::real as rank,
              (array_agg(message_id order by rank desc) filter (where message_id is not null))[1]
                as message_id
-        from matches group by ticket_id
+        from novumdesk_search_ticket_matches(${tq}, ?) group by ticket_id
     ),
+    ${
+      // Without filters the page is cut before the join: only its tickets are read.
+      filtered
+        ? `ranked as (select * from best)`
+        : `ranked as (select * from best b
+                       ${options.after ? 'where (b.rank, b.ticket_id) < (?::real, ?::uuid)' : ''}
+                       order by b.rank desc, b.ticket_id desc limit ?)`
+    },
     page as (
       select t.id, t.number, t.subject, t.status, t.priority, t.assignee_id, t.tags,
              t.created_at, t.updated_at, b.rank, b.message_id
-        from best b join ticket t on t.workspace_id = ? and t.id = b.ticket_id
-       ${where.length ? `where ${where.join(' and ')}` : ''}
+        from ranked b join ticket t on t.workspace_id = ? and t.id = b.ticket_id
+       ${
+         filtered
+           ? `where ${[...where, ...(options.after ? ['(b.rank, t.id) < (?::real, ?::uuid)'] : [])].join(' and ')}`
+           : ''
+       }
        order by b.rank desc, t.id desc
-       limit ?
+       ${filtered ? 'limit ?' : ''}
     )
     select page.*, ts_headline('simple', page.subject, ${tq}, ?) as subject_marked,
            m.kind as message_kind,
@@ -122,18 +125,15 @@ export function ticketSearchSql(
       left join ticket_message m on m.workspace_id = ? and m.id = page.message_id
      order by page.rank desc, page.id desc`;
   const tp = tsq.params;
+  const after = options.after ? [options.after[0], options.after[1]] : [];
   return {
     text,
     params: [
       ...tp,
+      options.includeNotes,
+      ...(filtered ? [] : [...after, options.limit + 1]),
       workspaceId,
-      ...tp,
-      ...tp,
-      workspaceId,
-      ...tp,
-      workspaceId,
-      ...params,
-      options.limit + 1,
+      ...(filtered ? [...params, ...after, options.limit + 1] : []),
       ...tp,
       SUBJECT_HEADLINE,
       ...tp,
@@ -156,21 +156,12 @@ export function contactSearchSql(
   const contains = `%${likeEscape(needle)}%`;
   const prefix = `${likeEscape(needle)}%`;
   const after = options.after ? 'where (b.rank, c.id) < (?::real, ?::uuid)' : '';
+  // Matching runs in `novumdesk_search_contact_matches` (see the ticket search).
   const text = `
-    with candidates as (
-      select c.id as contact_id,
-             case when lower(c.name) like ? then 1.0::real
-                  else similarity(lower(c.name), ?) end as rank
-        from contact c
-       where c.workspace_id = ? and c.merged_into_id is null
-         and (lower(c.name) % ? or lower(c.name) like ?)
-      union all
-      select e.contact_id,
-             case when e.email like ? then 1.0::real else similarity(e.email, ?) end
-        from contact_email e
-       where e.workspace_id = ? and (e.email like ? or e.email % ?)
-    ),
-    best as (select contact_id, max(rank)::real as rank from candidates group by contact_id)
+    with best as (
+      select contact_id, max(rank)::real as rank
+        from novumdesk_search_contact_matches(?, ?, ?) group by contact_id
+    )
     select c.id, c.name, c.organization_id, b.rank,
            coalesce((select array_agg(e.email order by e.is_primary desc, e.email)
                        from contact_email e
@@ -184,16 +175,9 @@ export function contactSearchSql(
   return {
     text,
     params: [
+      needle,
       prefix,
-      needle,
-      workspaceId,
-      needle,
       contains,
-      prefix,
-      needle,
-      workspaceId,
-      prefix,
-      needle,
       workspaceId,
       ...(options.after ? [options.after[0], options.after[1]] : []),
       options.limit + 1,

@@ -14,6 +14,7 @@ import { definePlugin } from '../kernel/plugins/define-plugin.js';
 import { CORE_VERSION } from '../version.js';
 import { searchModule } from './search.module.js';
 import { contactSearchSql, ticketSearchSql } from './postgres-provider.js';
+import { withWorkspace } from '../tenancy/index.js';
 
 /** A plugin provider: answers `engine:` queries itself, hands the rest to PostgreSQL. */
 const engine = definePlugin({
@@ -312,8 +313,41 @@ describe('search module', () => {
     for (const table of ['contact', 'contact_email']) await h.sql(`analyze ${table}`);
     await h.sql('analyze ticket');
     await h.sql('analyze ticket_message');
-    const plan = async (built: { text: string; params: unknown[] }) =>
+    // The matching statements are the bodies of the search functions: explain them as the
+    // function owner (the migration role) with the workspace set, as the function runs.
+    const body = async (name: string) =>
+      String((await h.sql('select prosrc from pg_proc where proname = ?', [name]))[0].prosrc);
+    const plan = async (text: string) =>
       h.t.hd.orm.em.fork().transactional(async (em) => {
+        await em.execute('set local enable_seqscan = off');
+        await em.execute(`select set_config('novumdesk.workspace_id', ?, true)`, [
+          owner.workspaceId,
+        ]);
+        const rows = await em.execute<{ 'QUERY PLAN': string }[]>(`explain ${text}`);
+        return rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+    const tickets = await plan(
+      (await body('novumdesk_search_ticket_matches'))
+        .replace(/\bq\b/g, `to_tsquery('simple', 'printer & smoke')`)
+        .replace(/\binclude_notes\b/g, 'true'),
+    );
+    expect(tickets).toMatch(/Bitmap Index Scan on ticket_subject_fts/);
+    expect(tickets).toMatch(/Bitmap Index Scan on ticket_message_fts/);
+    expect(tickets).not.toMatch(/Seq Scan/);
+    const contacts = await plan(
+      (await body('novumdesk_search_contact_matches'))
+        .replace(/\bneedle\b/g, `'jsmith'`)
+        .replace(/\bprefix\b/g, `'jsmith%'`)
+        .replace(/\bcontains\b/g, `'%jsmith%'`),
+    );
+    // Index-backed either way: trigram GIN, or the workspace btree when the planner judges a
+    // workspace's contacts few enough to filter (as with these 3,000).
+    expect(contacts).not.toMatch(/Seq Scan/);
+    expect(contacts).toMatch(/contact_name_trgm|contact_id_workspace_id_key|contact_workspace/);
+
+    // The statements the provider sends work on the indexes' results only: no table scans.
+    const statement = async (built: { text: string; params: unknown[] }) =>
+      withWorkspace(h.t.hd.orm.em.fork(), owner.workspaceId, async (em) => {
         await em.execute('set local enable_seqscan = off');
         const rows = await em.execute<{ 'QUERY PLAN': string }[]>(
           `explain ${built.text}`,
@@ -321,26 +355,17 @@ describe('search module', () => {
         );
         return rows.map((row) => row['QUERY PLAN']).join('\n');
       });
-    const tickets = await plan(
-      ticketSearchSql(owner.workspaceId, 'printer smoke', {
-        filters: {},
-        includeNotes: true,
-        limit: 20,
-      }),
-    );
-    expect(tickets).toMatch(/Bitmap Index Scan on ticket_subject_fts/);
-    expect(tickets).toMatch(/Bitmap Index Scan on ticket_message_fts/);
-    expect(tickets).not.toMatch(/Seq Scan/);
-    const prefixed = await plan(
-      ticketSearchSql(owner.workspaceId, 'printe', { filters: {}, includeNotes: false, limit: 20 }),
-    );
-    expect(prefixed).toMatch(/ticket_subject_fts/);
-    const contacts = await plan(contactSearchSql(owner.workspaceId, 'jsmith', { limit: 20 }));
-    // Index-backed either way: trigram GIN, or the workspace btree when the planner judges a
-    // workspace's contacts few enough to filter.
-    expect(contacts).not.toMatch(/Seq Scan/);
-    expect(contacts).toMatch(
-      /contact_name_trgm|contact_workspace_list|contact_id_workspace_id_key/,
-    );
+    expect(
+      await statement(
+        ticketSearchSql(owner.workspaceId, 'printer', {
+          filters: {},
+          includeNotes: true,
+          limit: 20,
+        }),
+      ),
+    ).not.toMatch(/Seq Scan on ticket\b/);
+    expect(
+      await statement(contactSearchSql(owner.workspaceId, 'jsmith', { limit: 20 })),
+    ).not.toMatch(/Seq Scan on contact\b/);
   });
 });
