@@ -30,8 +30,11 @@ import type { NovumState } from './state.js';
 
 export interface PageRequest {
   koa: Koa.ParameterizedContext<NovumState>;
-  /** A request scope (`em`, `clock`, …) with no actor and no workspace; disposed afterwards. */
-  scope: AwilixContainer<RequestCradle>;
+  /**
+   * A request scope (`em`, `clock`, …) with no actor and no workspace, created on first access
+   * (a page served from memory never pays for one) and disposed after the response.
+   */
+  readonly scope: AwilixContainer<RequestCradle>;
   /** The `Host` header's name, lower-cased, without the port. */
   host: string;
   /** True when the request came in through `claimsHost` rather than one of `paths`. */
@@ -119,23 +122,34 @@ export function pagesMiddleware(
     const path = ctx.path;
     let mount = mounts.find((m) => m.paths.some((p) => pathIsUnder(path, p)));
     let byHost = false;
-    const host = hostName(ctx);
     if (!mount && !pathIsUnder(path, '/api')) {
-      mount = mounts.find((m) => m.claimsHost?.(host) === true);
+      const claimed = hostName(ctx);
+      mount = mounts.find((m) => m.claimsHost?.(claimed) === true);
       byHost = mount !== undefined;
     }
     if (!mount) return next();
+    const host = hostName(ctx);
     const state = ctx.state.novumdesk;
-    const scope = createScope(ctx as unknown as Koa.Context, {
-      requestId: state.requestId,
-      actor: null,
-      logger: state.logger,
-    });
+    // Created on first use: a page answered from memory needs no scope (and no EntityManager).
+    let scope: AwilixContainer<RequestCradle> | undefined;
+    const page: PageRequest = {
+      koa: ctx,
+      host,
+      byHost,
+      get scope() {
+        scope ??= createScope(ctx as unknown as Koa.Context, {
+          requestId: state.requestId,
+          actor: null,
+          logger: state.logger,
+        });
+        return scope;
+      },
+    };
     let handled: boolean;
     try {
-      handled = await mount.handle({ koa: ctx, scope, host, byHost });
+      handled = await mount.handle(page);
     } finally {
-      await scope.dispose().catch((err: unknown) => {
+      await scope?.dispose().catch((err: unknown) => {
         state.logger.error({ err }, 'disposing the page scope failed');
       });
     }

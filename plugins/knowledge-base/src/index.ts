@@ -68,7 +68,8 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
     const options = ctx.options;
     ctx.register({
       knowledgeBase: asFunction(
-        ({ orm, clock, logger }) => new KnowledgeBaseRuntime({ orm, clock, logger, options }),
+        ({ orm, clock, logger, config }) =>
+          new KnowledgeBaseRuntime({ orm, clock, logger, options, publicUrl: config.publicUrl }),
       ).singleton(),
     });
 

@@ -20,6 +20,8 @@ export const KnowledgeBaseOptionsSchema = z.object({
   contactMinFillSeconds: z.number().min(0).max(60).default(2),
   /** How long a center's host names and settings are cached by each node (other nodes' changes). */
   addressCacheSeconds: z.number().min(0).max(3600).default(5),
+  /** Rendered public pages kept in memory per node (LRU); 0 renders every request. */
+  pageCacheEntries: z.number().int().min(0).max(100_000).default(2000),
   /** How often buffered page-view counts are written to the database. */
   viewFlushSeconds: z.number().min(0.1).max(3600).default(10),
 });

@@ -28,8 +28,6 @@ export interface CachedPage {
   articleId?: string;
 }
 
-const PAGE_CACHE_SIZE = 2000;
-
 export class KnowledgeBaseRuntime {
   /** `unaccent` is installed: search folds accents (`café` finds `cafe`). */
   unaccent = false;
@@ -47,8 +45,14 @@ export class KnowledgeBaseRuntime {
       clock: Clock;
       logger: Logger;
       options: KnowledgeBaseOptions;
+      /** `config.publicUrl`: the origin of canonical URLs on the helpdesk's own host. */
+      publicUrl?: string | undefined;
     },
   ) {}
+
+  get publicUrl(): string | undefined {
+    return this.deps.publicUrl;
+  }
 
   private get ttl(): number {
     return this.deps.options.addressCacheSeconds * 1000;
@@ -108,11 +112,11 @@ export class KnowledgeBaseRuntime {
     );
   }
 
-  async addressOfSlug(em: EntityManager, slug: string): Promise<Address | null> {
+  async addressOfSlug(em: () => EntityManager, slug: string): Promise<Address | null> {
     const now = Date.now();
     const cached = this.slugs.get(slug);
     if (cached && cached.expires > now) return cached.address;
-    const rows = await sqlFor(em)(
+    const rows = await sqlFor(em())(
       `select workspace_id, center_id from knowledge_base_address where kind = 'slug' and value = ?`,
       [slug],
     );
@@ -125,14 +129,14 @@ export class KnowledgeBaseRuntime {
   }
 
   /** Where `/help` leads: the configured center, else the first workspace's default center. */
-  async defaultCenterAddress(em: EntityManager): Promise<Address | null> {
+  async defaultCenterAddress(em: () => EntityManager): Promise<Address | null> {
     if (this.deps.options.defaultCenter) {
       return this.addressOfSlug(em, this.deps.options.defaultCenter);
     }
     const now = Date.now();
     if (this.defaultAddress && this.defaultAddress.expires > now)
       return this.defaultAddress.address;
-    const rows = await sqlFor(em)(
+    const rows = await sqlFor(em())(
       `select workspace_id, center_id from knowledge_base_address where kind = 'default'
         order by created_at, value limit 1`,
     );
@@ -144,11 +148,11 @@ export class KnowledgeBaseRuntime {
   }
 
   /** The center's settings (cached for `addressCacheSeconds`), read in its workspace. */
-  async center(em: EntityManager, address: Address): Promise<CenterView | null> {
+  async center(em: () => EntityManager, address: Address): Promise<CenterView | null> {
     const now = Date.now();
     const cached = this.centers.get(address.centerId);
     if (cached && cached.expires > now) return cached.center;
-    const rows = await withWorkspace(em, address.workspaceId, (tx) =>
+    const rows = await withWorkspace(em(), address.workspaceId, (tx) =>
       sqlFor(tx)(`select * from knowledge_base_center where id = ?`, [address.centerId]),
     );
     if (!rows[0]) {
@@ -184,8 +188,10 @@ export class KnowledgeBaseRuntime {
   cachePage(key: string, page: Omit<CachedPage, 'etag'>): CachedPage {
     const etag = `"${createHash('sha1').update(page.body).digest('base64url')}"`;
     const entry = { ...page, etag };
+    const size = this.deps.options.pageCacheEntries;
+    if (size === 0) return entry;
     this.pages.set(key, entry);
-    if (this.pages.size > PAGE_CACHE_SIZE) {
+    if (this.pages.size > size) {
       const oldest = this.pages.keys().next().value;
       if (oldest !== undefined) this.pages.delete(oldest);
     }

@@ -82,26 +82,31 @@ export function postgresArticleSearch(options: { unaccent: () => boolean }): Art
         `with query as (
            select websearch_to_tsquery(?::regconfig, ${fold('?')}) as wanted,
                   websearch_to_tsquery(?::regconfig, ${fold('?')}) as fallback,
-                  lower(?) as text)
-         select t.article_id, t.locale, t.title, t.slug, t.excerpt,
-                ts_headline(t.search_config::regconfig, t.body_text, m.tsq,
-                  'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet,
-                (case when ts_filter(t.search_vector, '{a}') @@ m.tsq then 2 else 0 end)
-                  + ts_rank(t.search_vector, m.tsq)
-                  + word_similarity(query.text, lower(t.title)) as score
-           from query, knowledge_base_translation t
-           join knowledge_base_article a on a.id = t.article_id and a.workspace_id = t.workspace_id
-           cross join lateral (
-             select case when t.locale = ? then query.wanted else query.fallback end as tsq) m
-          where t.workspace_id = ? and t.center_id = ?
-            and a.status = 'published' and a.visibility = any(?::text[])
-            and (t.locale = ?
-                 or (t.locale = ? and not exists (
-                       select 1 from knowledge_base_translation w
-                        where w.article_id = t.article_id and w.locale = ?)))
-            and (t.search_vector @@ m.tsq or query.text <% lower(t.title))
-          order by score desc, t.article_id
-          limit ?`,
+                  lower(?) as text),
+         top as (
+           select t.id, m.tsq,
+                  (case when ts_filter(t.search_vector, '{a}') @@ m.tsq then 2 else 0 end)
+                    + ts_rank(t.search_vector, m.tsq)
+                    + word_similarity(query.text, lower(t.title)) as score
+             from query, knowledge_base_translation t
+             join knowledge_base_article a on a.id = t.article_id and a.workspace_id = t.workspace_id
+             cross join lateral (
+               select case when t.locale = ? then query.wanted else query.fallback end as tsq) m
+            where t.workspace_id = ? and t.center_id = ?
+              and a.status = 'published' and a.visibility = any(?::text[])
+              and (t.locale = ?
+                   or (t.locale = ? and not exists (
+                         select 1 from knowledge_base_translation w
+                          where w.article_id = t.article_id and w.locale = ?)))
+              and (t.search_vector @@ m.tsq or query.text <% lower(t.title))
+            order by score desc, t.article_id
+            limit ?)
+         -- Snippets only for the page of hits: ts_headline is the costly part.
+         select t.article_id, t.locale, t.title, t.slug, t.excerpt, top.score,
+                ts_headline(t.search_config::regconfig, t.body_text, top.tsq,
+                  'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet
+           from top join knowledge_base_translation t on t.id = top.id
+          order by top.score desc, t.article_id`,
         [
           wanted,
           q,

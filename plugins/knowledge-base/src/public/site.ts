@@ -23,7 +23,7 @@ import type { CenterView } from '../centers.js';
 import { sqlFor } from '../db.js';
 import { negotiateLocale } from '../locales.js';
 import type { KnowledgeBaseOptions } from '../options.js';
-import type { Address, CachedPage } from '../runtime.js';
+import type { Address, CachedPage, KnowledgeBaseRuntime } from '../runtime.js';
 import type { ArticleSearchHit, ArticleSearchProvider, ArticleSearchQuery } from '../search.js';
 import {
   ContactFormSchema,
@@ -92,19 +92,17 @@ export function helpCenterMount(deps: SiteDeps): PageMount {
     paths: [HELP_PREFIX],
     claimsHost: (host) => current?.claimsHost(host) ?? false,
     async handle(page) {
-      const runtime = page.scope.cradle.knowledgeBase;
-      current = runtime;
-      guard ??= new ContactGuard(page.scope.cradle.config.secret);
       page.koa.set('Content-Security-Policy', HELP_CSP);
-      return route(page, deps, guard);
+      const contactGuard = () => (guard ??= new ContactGuard(page.scope.cradle.config.secret));
+      return route(page, deps, current ?? page.scope.cradle.knowledgeBase, contactGuard);
     },
   };
 }
 
-// The mount's `claimsHost` is synchronous and has no scope: it reads the runtime a request or
-// boot (`bindRuntime`) handed over.
-let current: { claimsHost(host: string): boolean } | null = null;
-export function bindRuntime(runtime: { claimsHost(host: string): boolean } | null): void {
+// The runtime the plugin's boot handed over (`bindRuntime`): `claimsHost` is synchronous and
+// has no scope, and a page served from memory never needs one.
+let current: KnowledgeBaseRuntime | null = null;
+export function bindRuntime(runtime: KnowledgeBaseRuntime | null): void {
   current = runtime;
 }
 
@@ -130,10 +128,14 @@ function staticFile(koa: Koa, name: string): boolean {
   return false;
 }
 
-async function route(page: PageRequest, deps: SiteDeps, guard: ContactGuard): Promise<boolean> {
-  const { koa, scope, byHost } = page;
-  const runtime = scope.cradle.knowledgeBase;
-  const em = scope.cradle.em;
+async function route(
+  page: PageRequest,
+  deps: SiteDeps,
+  runtime: KnowledgeBaseRuntime,
+  guard: () => ContactGuard,
+): Promise<boolean> {
+  const { koa, byHost } = page;
+  const em = () => page.scope.cradle.em;
   let address: Address | null;
   let base: string;
   let rest: string;
@@ -169,7 +171,7 @@ async function route(page: PageRequest, deps: SiteDeps, guard: ContactGuard): Pr
     return send(koa, 404, 'text/plain; charset=utf-8', 'No such help center.');
   const origin = byHost
     ? `${koa.protocol}://${koa.host}`
-    : (scope.cradle.config.publicUrl?.replace(/\/+$/, '') ?? `${koa.protocol}://${koa.host}`);
+    : (runtime.publicUrl?.replace(/\/+$/, '') ?? `${koa.protocol}://${koa.host}`);
   const site: Site = {
     center,
     base,
@@ -177,7 +179,23 @@ async function route(page: PageRequest, deps: SiteDeps, guard: ContactGuard): Pr
     origin,
     locale: center.defaultLocale,
   };
-  const ctx: RouteContext = { koa, scope, em, address, center, site, deps, guard };
+  const ctx: RouteContext = {
+    koa,
+    get scope() {
+      return page.scope;
+    },
+    get em() {
+      return page.scope.cradle.em;
+    },
+    runtime,
+    address,
+    center,
+    site,
+    deps,
+    get guard() {
+      return guard();
+    },
+  };
 
   if (rest === '' || rest === '/') {
     const locale = negotiateLocale(
@@ -237,13 +255,14 @@ async function route(page: PageRequest, deps: SiteDeps, guard: ContactGuard): Pr
 
 interface RouteContext {
   koa: Koa;
-  scope: Scope;
-  em: EntityManager;
+  readonly scope: Scope;
+  readonly em: EntityManager;
+  runtime: KnowledgeBaseRuntime;
   address: Address;
   center: CenterView;
   site: Site;
   deps: SiteDeps;
-  guard: ContactGuard;
+  readonly guard: ContactGuard;
 }
 
 type Rendered = Omit<CachedPage, 'etag' | 'type'> | { redirect: string };
@@ -268,7 +287,7 @@ async function cached(
   render: () => Promise<Rendered>,
 ): Promise<boolean> {
   const { koa, center, site } = ctx;
-  const runtime = ctx.scope.cradle.knowledgeBase;
+  const runtime = ctx.runtime;
   const key = `${center.id}|${center.cacheVersion}|${site.origin}${koa.path}?${koa.querystring}`;
   let entry = runtime.cachedPage(key);
   if (!entry) {
