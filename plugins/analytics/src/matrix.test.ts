@@ -27,6 +27,7 @@ export const matrix: MatrixContribution = {
     [`POST ${P}/usage/objection`]: { access: 'authenticated' },
     [`DELETE ${P}/usage/objection`]: { access: 'authenticated' },
     [`GET ${P}/usage/features`]: { access: read },
+    [`GET ${P}/operator/feature-usage`]: { access: { permission: 'system:read' } },
     [`GET ${P}/sub-processors`]: { access: 'authenticated' },
   },
 };

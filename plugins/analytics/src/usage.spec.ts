@@ -10,6 +10,8 @@ import analytics from './index.js';
 import { consented, consentLedger, startAnalytics, type AnalyticsHarness } from './harness.test.js';
 import { analyticsPersonalData } from './personal-data.js';
 import { sweepRawEvents } from './usage/sweep.js';
+import { featureUsageAllWorkspaces } from './usage/store.js';
+import { APP_ROLE } from '@novumdesk/core';
 
 const P = '/api/p/analytics';
 const V4 = '8.8.8.8';
@@ -242,6 +244,24 @@ describe('usage analytics', () => {
       [other.workspaceId],
     );
     expect(Number(daily!.n)).toBe(1);
+  });
+
+  it('gives operators feature usage per workspace, counts only', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const path = `${P}/operator/feature-usage?from=${today}&to=${today}`;
+    expect((await h.call('GET', path, { token: owner.token })).status).toBe(403);
+    const rows = await featureUsageAllWorkspaces(h.t.hd.orm.em as never, APP_ROLE, today, today);
+    const mine = rows.filter((r) => r.workspaceId === owner.workspaceId);
+    expect(mine.find((r) => r.feature === 'tickets')).toEqual(
+      expect.objectContaining({ events: expect.any(Number), peakDailyUsers: expect.any(Number) }),
+    );
+    expect(new Set(rows.map((r) => r.workspaceId)).size).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(rows)).not.toContain(agent.userId);
+  });
+
+  it('lists no sub-processor when forwarding is off', async () => {
+    const res = await h.call('GET', `${P}/sub-processors`, { token: agent.token });
+    expect(res.body).toEqual({ data: [] });
   });
 
   it('refuses anonymous callers', async () => {

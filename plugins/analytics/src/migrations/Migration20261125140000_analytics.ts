@@ -142,7 +142,15 @@ export const ANALYTICS_TABLE_SQL = [
  * job sets that setting (usage/sweep.ts). PostgreSQL ORs them with the tenant policy.
  */
 const CUTOFF = `nullif(current_setting('novumdesk.analytics_retention_cutoff', true), '')::timestamptz`;
+/**
+ * The operators' feature-usage report (`GET /operator/feature-usage`, `system:read`) reads the
+ * usage tables of every workspace in a transaction that sets `novumdesk.analytics_operator` to
+ * `on` — only that route does — and returns counts per workspace, never rows.
+ */
+const OPERATOR = `current_setting('novumdesk.analytics_operator', true) = 'on'`;
 const SWEEP_POLICIES = [
+  `create policy analytics_operator_read on analytics_usage_daily for select using (${OPERATOR})`,
+  `create policy analytics_operator_read on analytics_usage_event for select using (${OPERATOR})`,
   `create policy analytics_retention_read on analytics_usage_event for select using (occurred_at < ${CUTOFF})`,
   `create policy analytics_retention_delete on analytics_usage_event for delete using (occurred_at < ${CUTOFF})`,
 ];

@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import {
+  APP_ROLE,
   defineRoute,
   errors,
   isProcessingAllowed,
@@ -29,6 +30,7 @@ import { networkAddress, optedOutByHeaders, parseUserAgent, truncateIp } from '.
 import type { CountryLookup } from './geo.js';
 import {
   featureUsage,
+  featureUsageAllWorkspaces,
   forgetSubject,
   hasObjected,
   object,
@@ -262,6 +264,47 @@ export function usageRoutes(
           query.to,
         );
         return { from: query.from, to: query.to, rawRetentionDays: options.rawRetentionDays, data };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/operator/feature-usage',
+      operationId: 'analyticsOperatorFeatureUsage',
+      summary: 'Operators: which features and plugins each workspace uses, by how many people',
+      description:
+        'Counts only (no person is named). `activeUsers` counts distinct people from raw events, within their retention; `peakDailyUsers` comes from the per-day counts.',
+      tags: TAGS,
+      access: { permission: 'system:read' },
+      tenancy: 'none',
+      request: { query: UsageRangeQuery },
+      responses: {
+        200: {
+          description: 'Feature usage per workspace',
+          schema: z
+            .object({
+              from: z.string(),
+              to: z.string(),
+              data: z.array(
+                z.object({
+                  workspaceId: z.uuid(),
+                  feature: z.string(),
+                  events: z.number().int(),
+                  activeUsers: z.number().int(),
+                  peakDailyUsers: z.number().int(),
+                }),
+              ),
+            })
+            .meta({ id: 'AnalyticsOperatorFeatureUsage' }),
+        },
+      },
+      async handler({ query, scope }) {
+        const data = await featureUsageAllWorkspaces(
+          scope.cradle.orm.em,
+          APP_ROLE,
+          query.from,
+          query.to,
+        );
+        return { from: query.from, to: query.to, data };
       },
     }),
     defineRoute({

@@ -5,7 +5,8 @@
  * events (objection, withdrawn consent, erasure); the counts stay, as they name nobody.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { pgArray, type Sql } from '../db.js';
+import type { EntityManager } from '@mikro-orm/core';
+import { pgArray, sqlFor, type Sql } from '../db.js';
 
 export type SubjectKind = 'user' | 'contact';
 export interface UsageSubject {
@@ -212,3 +213,63 @@ export async function featureUsage(
 }
 
 export const SWEEP_SETTING = 'novumdesk.analytics_retention_cutoff';
+
+export const OPERATOR_SETTING = 'novumdesk.analytics_operator';
+
+export interface WorkspaceFeatureUsage {
+  workspaceId: string;
+  feature: string;
+  events: number;
+  activeUsers: number;
+  peakDailyUsers: number;
+}
+
+/**
+ * Feature usage of every workspace (operators): counts only. Runs as the application role in a
+ * transaction of its own whose `novumdesk.analytics_operator` setting admits the usage tables'
+ * rows of all workspaces for reading (migration).
+ */
+export async function featureUsageAllWorkspaces(
+  em: EntityManager,
+  appRole: string,
+  from: string,
+  to: string,
+): Promise<WorkspaceFeatureUsage[]> {
+  return em.fork().transactional(async (tx) => {
+    const sql = sqlFor(tx);
+    await sql(`select set_config('role', ?, true), set_config(?, 'on', true)`, [
+      appRole,
+      OPERATOR_SETTING,
+    ]);
+    const counts = await sql(
+      `select workspace_id, feature, sum(events)::bigint as events, max(subjects)::int as peak
+         from analytics_usage_daily where day between ?::date and ?::date
+        group by 1, 2`,
+      [from, to],
+    );
+    const users = await sql(
+      `select workspace_id, feature, count(distinct (subject_kind, subject_id))::int as n
+         from analytics_usage_event
+        where occurred_at >= ?::date and occurred_at < (?::date + 1)
+        group by 1, 2`,
+      [from, to],
+    );
+    const active = new Map(
+      users.map((r) => [`${r.workspace_id as string}|${r.feature as string}`, Number(r.n)]),
+    );
+    return counts
+      .map((r) => ({
+        workspaceId: r.workspace_id as string,
+        feature: r.feature as string,
+        events: Number(r.events),
+        activeUsers: active.get(`${r.workspace_id as string}|${r.feature as string}`) ?? 0,
+        peakDailyUsers: Number(r.peak),
+      }))
+      .sort(
+        (a, b) =>
+          a.workspaceId.localeCompare(b.workspaceId) ||
+          b.activeUsers - a.activeUsers ||
+          a.feature.localeCompare(b.feature),
+      );
+  });
+}
