@@ -383,7 +383,7 @@ describe('tickets module', () => {
       });
     };
     expect(await plan({ limit: 50 })).toMatch(/Index Scan using ticket_workspace_updated/);
-    expect(await plan({ limit: 50, status: 'open' })).toMatch(/ticket_workspace_status/);
+    expect(await plan({ limit: 50, status: 'open' })).toMatch(/ticket_workspace_(status|unsolved)/);
     expect(await plan({ limit: 50, assigneeId: owner.userId })).toMatch(
       /ticket_workspace_assignee/,
     );
