@@ -8,6 +8,7 @@ import { defineConfig } from '@novumdesk/core';
 import analytics from '@novumdesk/plugin-analytics';
 import billingManual from '@novumdesk/plugin-billing-manual';
 import knowledgeBase from '@novumdesk/plugin-knowledge-base';
+import privacy from '@novumdesk/plugin-privacy';
 
 export default defineConfig({
   plugins: [
@@ -16,5 +17,7 @@ export default defineConfig({
     analytics(),
     // Billing: the unlimited "self-hosted" plan for every workspace (docs/billing.md).
     billingManual(),
+    // Data-subject requests, erasure, export, retention and consent (docs/privacy.md).
+    privacy(),
   ],
 });
