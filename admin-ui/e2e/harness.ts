@@ -34,7 +34,7 @@ export interface E2e {
   /** Uncaught page errors, CSP violations and unresolved imports: must stay empty. */
   pageErrors: string[];
   newPage(context: BrowserContext, urlPath?: string): Promise<Page>;
-  screenshot(page: Page, name: string): Promise<void>;
+  screenshot(page: Page, name: string, fullPage?: boolean): Promise<void>;
   sql(text: string, params?: unknown[]): Promise<any[]>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** The path + fragment of the last link mailed to `to` whose path contains `pathPart`. */
   mailedLink(to: string, pathPart: string): Promise<string>;
@@ -103,8 +103,11 @@ export async function startE2e(): Promise<E2e> {
       if (urlPath) await page.goto(`${t.url}${urlPath}`);
       return page;
     },
-    async screenshot(page, name) {
-      if (shots) await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+    async screenshot(page, name, fullPage = false) {
+      if (!shots) return;
+      // The top of the page, whatever the test scrolled to.
+      await page.evaluate('window.scrollTo(0, 0)');
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
     },
     sql,
     async mailedLink(to, pathPart) {

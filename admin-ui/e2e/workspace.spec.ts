@@ -146,8 +146,11 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
 
     await page.getByTestId('ticket-status').selectOption('pending');
     await page.getByTestId('ticket-status-pill').getByText('Pending').waitFor();
-    const [row] = await e.sql(`select status from ticket where subject = ?`, ['Printer on fire']);
-    expect(row.status).toBe('pending');
+    // The pill changes at once (optimistic); the server's write follows.
+    await eventually(async () => {
+      const [row] = await e.sql(`select status from ticket where subject = ?`, ['Printer on fire']);
+      return row.status === 'pending';
+    });
 
     // The requester card and the plugin panels of the ticket sidebar.
     await page.getByRole('region', { name: 'Requester' }).getByText('Ann Customer').waitFor();
@@ -159,7 +162,7 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     const broken = page.locator('[data-panel="boom"]');
     await broken.getByText('Panel failed (plugin e2e-probe)').waitFor();
     expect(await broken.getByRole('alert').textContent()).toContain('fixture panel exploded');
-    await e.screenshot(page, 'ticket');
+    await e.screenshot(page, 'ticket', true);
   });
 
   it('bulk-closes selected tickets from the queue', async () => {

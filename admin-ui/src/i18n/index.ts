@@ -44,15 +44,21 @@ export function t(key: string, params: Params = {}): string {
   );
 }
 
+// Formatters are costly to create (a list of 10,000 rows formats dates on every scroll frame):
+// one of each per page.
+let dateTimeFormat: Intl.DateTimeFormat | undefined;
+let relativeFormat: Intl.RelativeTimeFormat | undefined;
+
 /** Dates and numbers in the user's locale. */
 export const formatDateTime = (iso: string | Date): string =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
-    typeof iso === 'string' ? new Date(iso) : iso,
-  );
+  (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  })).format(typeof iso === 'string' ? new Date(iso) : iso);
 
 export function formatRelative(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
-  const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+  const rtf = (relativeFormat ??= new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }));
   const abs = Math.abs(seconds);
   if (abs < 60) return rtf.format(seconds, 'second');
   if (abs < 3600) return rtf.format(Math.round(seconds / 60), 'minute');

@@ -25,14 +25,14 @@ export interface Column {
 
 export const COLUMNS: readonly Column[] = [
   { id: 'number', label: 'queue.col.number', sort: 'number', width: '5.5rem' },
-  { id: 'subject', label: 'queue.col.subject', sort: 'subject', width: 'minmax(12rem, 1fr)' },
+  { id: 'subject', label: 'queue.col.subject', sort: 'subject', width: 'minmax(10rem, 1fr)' },
   { id: 'status', label: 'queue.col.status', sort: 'status', width: '7rem' },
   { id: 'priority', label: 'queue.col.priority', sort: 'priority', width: '6.5rem' },
-  { id: 'assignee', label: 'queue.col.assignee', width: '10rem' },
+  { id: 'assignee', label: 'queue.col.assignee', width: '9rem' },
   { id: 'team', label: 'queue.col.team', width: '8rem' },
   { id: 'tags', label: 'queue.col.tags', width: '9rem' },
   { id: 'channel', label: 'queue.col.channel', width: '6rem' },
-  { id: 'updatedAt', label: 'queue.col.updated', sort: 'updatedAt', width: '8.5rem' },
+  { id: 'updatedAt', label: 'queue.col.updated', sort: 'updatedAt', width: '8rem' },
   { id: 'createdAt', label: 'queue.col.created', sort: 'createdAt', width: '8.5rem' },
 ];
 
