@@ -112,6 +112,19 @@ describe('billing-stripe', () => {
     expect(portal.body.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
   });
 
+  it('contributes the billing page, the banner and the operator view to the admin UI', async () => {
+    const owner = await h.signUp();
+    const agent = await h.addMember(owner, 'agent', 'panels');
+    const slots = async (token: string) =>
+      (await h.expectStatus(200, 'GET', '/admin/extensions', { token })).body.panels
+        .filter((p: { pluginId: string }) => p.pluginId === 'billing-stripe')
+        .map((p: { slot: string }) => p.slot)
+        .sort();
+    expect(await slots(owner.token)).toEqual(['dashboard.widgets', 'settings.pages']);
+    expect(await slots(agent.token)).toEqual(['dashboard.widgets']);
+    expect(await slots(h.operator.token)).toEqual(['dashboard.widgets', 'nav', 'settings.pages']);
+  });
+
   it('refuses a bad, missing or stale signature with 400 and stores nothing', async () => {
     const event = fake.event('customer.subscription.updated', {
       id: 'sub_none',
@@ -279,6 +292,7 @@ describe('billing-stripe trial and notices', () => {
             },
           ],
           trialPlan: 'pro',
+          adminPanels: false,
           notices: {
             trial_ending: {
               subject: 'Heads up, {{workspace}}',

@@ -11,7 +11,8 @@
  *     plans: [{ id: 'team', name: 'Team', currency: 'eur', unitAmount: 1900, stripePriceId: 'price_…', limits: { seats: 25 } }],
  *   })
  */
-import { CORE_VERSION, definePlugin } from '@novumdesk/core';
+import { fileURLToPath } from 'node:url';
+import { CORE_VERSION, definePlugin, type NovumPlugin } from '@novumdesk/core';
 import { createStripeClient } from './client.js';
 import { stripeMigrations } from './migrations/index.js';
 import {
@@ -25,7 +26,39 @@ import { PROCESS_JOB, processEvent, webhookRoute } from './webhooks.js';
 export { StripeBillingOptionsSchema, type StripeBillingOptions, type StripeBillingOptionsInput };
 export { STRIPE_PROVIDER_ID } from './provider.js';
 
-export default definePlugin<StripeBillingOptions, StripeBillingOptionsInput>({
+/** Built by `vite build` from admin/ (the same path from src/ in tests and from dist/). */
+const ADMIN: NonNullable<NovumPlugin['admin']> = {
+  assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),
+  panels: [
+    {
+      id: 'billing',
+      slot: 'settings.pages',
+      title: 'Billing',
+      entry: 'panels.js',
+      exportName: 'BillingSettings',
+      requires: ['billing:read'],
+    },
+    {
+      id: 'billing-banner',
+      slot: 'dashboard.widgets',
+      title: 'Billing',
+      entry: 'panels.js',
+      exportName: 'BillingBanner',
+      order: 1,
+      requires: ['members:read'],
+    },
+    {
+      id: 'billing-operator',
+      slot: 'nav',
+      title: 'Subscriptions',
+      entry: 'panels.js',
+      exportName: 'BillingOperator',
+      requires: ['system:read'],
+    },
+  ],
+};
+
+const stripePlugin = definePlugin<StripeBillingOptions, StripeBillingOptionsInput>({
   id: 'billing-stripe',
   version: '0.1.0',
   core: `^${CORE_VERSION}`,
@@ -69,3 +102,16 @@ export default definePlugin<StripeBillingOptions, StripeBillingOptionsInput>({
     ctx.resolve('billingProviders').add(ctx.id, stripeProvider(stripe, ctx.options));
   },
 });
+
+/**
+ * The factory: the manifest carries the admin panels unless the options turn them off (the
+ * kernel refuses to start when a declared bundle is missing, and tests run without a build).
+ */
+function billingStripe(options: StripeBillingOptionsInput) {
+  const instance = stripePlugin(options);
+  if (options.adminPanels === false) return instance;
+  return { ...instance, plugin: { ...instance.plugin, admin: ADMIN } };
+}
+billingStripe.plugin = stripePlugin.plugin;
+
+export default billingStripe;

@@ -10,6 +10,7 @@ export const matrix: MatrixContribution = {
       // Nothing listens there: the matrix never reaches Stripe.
       apiUrl: 'http://127.0.0.1:9',
       plans: [{ id: 'matrix-team', name: 'Team', stripePriceId: 'price_matrix' }],
+      adminPanels: false, // runs from sources: no built bundle needed
     }),
   ],
   expectations: {

@@ -20,6 +20,11 @@ export const StripeBillingOptionsSchema = z
     /** A plan new workspaces try for its `trialDays` before subscribing (read-only after). */
     trialPlan: z.string().optional(),
     notices: NoticeTemplatesSchema,
+    /**
+     * Serve the admin panels (billing settings page, limit/payment banner, operator view). They
+     * need the built bundle (`npm run build`); tests that run from sources turn them off.
+     */
+    adminPanels: z.boolean().default(true),
   })
   .refine((o) => !o.trialPlan || o.plans.some((p) => p.id === o.trialPlan), {
     message: 'trialPlan must be the id of one of the plans',

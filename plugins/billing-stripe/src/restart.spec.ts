@@ -31,6 +31,7 @@ it('processes an event stored before a crash once the next process starts', asyn
           webhookSecret: WEBHOOK_SECRET,
           apiUrl: fake.url,
           plans: [{ id: 'team', name: 'Team', stripePriceId: 'price_team' }],
+          adminPanels: false,
         }) as never,
       ],
       config: {
