@@ -172,6 +172,35 @@ describe('attachments', () => {
     expect(rows.map((r) => r.filename).sort()).toEqual(['file', 'scanned-1.txt']);
   });
 
+  it('holds no transaction while a slow upload arrives', async () => {
+    const owner = await h.signUp();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(new TextEncoder().encode('first half, '));
+        await held;
+        controller.enqueue(new TextEncoder().encode('second half'));
+        controller.close();
+      },
+    });
+    const upload = h.t.request('/api/v1/attachments?filename=slow.txt', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'text/plain' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Meanwhile the workspace (and, embedded, the one database session) keeps serving.
+    const started = Date.now();
+    await h.ticket(owner);
+    expect(Date.now() - started).toBeLessThan(5000);
+    release();
+    const res = await upload;
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { size: number }).size).toBe(23);
+  });
+
   it('attaches uploads to replies and notes and lists them on the timeline', async () => {
     const owner = await h.signUp();
     const agent = await h.addMember(owner, 'agent');

@@ -18,6 +18,7 @@ import { PERMISSIONS } from '../identity/permissions.js';
 import { NovumError, errors } from '../kernel/errors.js';
 import { inWorkspace } from '../members/context.js';
 import { payloadTooLarge, readRawBody } from '../storage/index.js';
+import { inWorkspaceScope } from '../tenancy/index.js';
 import { json } from '../tickets/views.js';
 import { findAttachment, type AttachmentService } from './attachments.js';
 import { contentDisposition } from './sniff.js';
@@ -66,6 +67,9 @@ export function attachmentRoutes(service: AttachmentService): RouteDefinition[] 
         'deleted after a while (`expiresAt`).',
       tags: ['attachments'],
       access: { permission: PERMISSIONS.ticketsWrite },
+      // The body is read before the workspace transaction opens: a slow upload must not hold a
+      // transaction (in embedded mode, the one database session) for its whole duration.
+      tenancy: 'none',
       request: { query: UploadQuery },
       responses: {
         201: { description: 'Stored', schema: AttachmentOut },
@@ -92,11 +96,13 @@ export function attachmentRoutes(service: AttachmentService): RouteDefinition[] 
         if (file.data.length === 0) {
           throw errors.badRequest('empty_file', 'The file is empty');
         }
-        return service.store(scope, workspaceId, {
-          filename: file.name,
-          data: file.data,
-          uploadedBy: actor,
-        });
+        return inWorkspaceScope(scope, workspaceId, () =>
+          service.store(scope, workspaceId, {
+            filename: file.name,
+            data: file.data,
+            uploadedBy: actor,
+          }),
+        );
       },
     }),
     defineRoute({
@@ -106,6 +112,8 @@ export function attachmentRoutes(service: AttachmentService): RouteDefinition[] 
       summary: 'Download an attachment (always as an attachment, never rendered inline)',
       tags: ['attachments'],
       access: { permission: PERMISSIONS.ticketsRead },
+      // The row is read in the workspace's transaction; the bytes after it has ended.
+      tenancy: 'none',
       request: { params: IdParams },
       responses: {
         200: {
@@ -116,8 +124,10 @@ export function attachmentRoutes(service: AttachmentService): RouteDefinition[] 
       },
       async handler({ params, scope, actor, koa }) {
         const { workspaceId } = inWorkspace(actor);
-        const { em, storage } = scope.cradle;
-        const row = await findAttachment(sqlFor(em), workspaceId, params.id);
+        const { storage } = scope.cradle;
+        const row = await inWorkspaceScope(scope, workspaceId, () =>
+          findAttachment(sqlFor(scope.cradle.em), workspaceId, params.id),
+        );
         if (!row.message_id) {
           const uploader = json<{ kind: string; id: string } | null>(row.uploaded_by);
           if (!uploader || uploader.id !== actor?.id) throw errors.notFound('Attachment');
