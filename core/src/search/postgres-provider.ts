@@ -15,8 +15,9 @@
  * - emails: `contact_email_prefix` (btree, `text_pattern_ops`) for prefixes and
  *   `search_contact_email_trgm` (GIN trigram, this module's migration) for fuzzy matches.
  *
- * Ranking: `ts_rank`, a subject match weighing twice a message match; a ticket ranks by its best
- * match. Contacts rank by trigram similarity, an email prefix counting as a full match. Pages
+ * Ranking: a ticket ranks by its subject's `ts_rank` (doubled) plus a tenth per matching message
+ * or note (up to ten), newest first among equals; the snippet shows its latest matching message.
+ * Contacts rank by trigram similarity, a name or email prefix counting as a full match. Pages
  * are keyset over `(rank, id)`; snippets (`ts_headline`) are computed for the page only.
  */
 import { textArray, sqlFor, type Row, type Sql } from '../identity/db.js';
@@ -92,9 +93,11 @@ export function ticketSearchSql(
   const filtered = where.length > 0;
   const text = `
     with best as (
-      select ticket_id, max(rank)::real as rank,
-             (array_agg(message_id order by rank desc) filter (where message_id is not null))[1]
-               as message_id
+      select ticket_id,
+             (coalesce(max(rank) filter (where message_id is null), 0)
+               + least(count(message_id), 10) * 0.1)::real as rank,
+             (array_agg(message_id order by message_id desc)
+                filter (where message_id is not null))[1] as message_id
         from novumdesk_search_ticket_matches(${tq}, ?) group by ticket_id
     ),
     ${
