@@ -39,7 +39,8 @@ const connections = Number(args.connections);
 const ARTICLES = Number(args.articles);
 const log = (line) => process.stderr.write(`[kb-bench] ${line}\n`);
 
-const ADMIN_URL = process.env.NOVUMDESK_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const ADMIN_URL =
+  process.env.NOVUMDESK_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = `novumdesk_kb_bench_${process.pid}`;
 const admin = { email: 'bench@example.test', password: 'kb-bench-password-0123' };
 const secret = 'kb-bench-secret-that-is-long-enough-0123456789';
@@ -79,7 +80,10 @@ async function start(url, dataDir, options) {
       log: { level: 'warn' },
       ...(url ? { database: { url, autoMigrate: true } } : {}),
     },
-    modules: [identityModule({ bootstrapAdmin: true }), ...defaultModules.filter((m) => m !== identityModule)],
+    modules: [
+      identityModule({ bootstrapAdmin: true }),
+      ...defaultModules.filter((m) => m !== identityModule),
+    ],
     plugins: [knowledgeBase(options)],
   });
   await hd.start();
@@ -104,7 +108,8 @@ async function api(hd, method, path, token, body) {
 async function seed(hd, workspaceId, centerId) {
   const words = `{${WORDS.map((w) => `"${w}"`).join(',')}}`;
   await withWorkspace(hd.orm.em.fork(), workspaceId, async (tx) => {
-    const run = (sql, params) => tx.getConnection().execute(sql, params, 'run', tx.getTransactionContext());
+    const run = (sql, params) =>
+      tx.getConnection().execute(sql, params, 'run', tx.getTransactionContext());
     await run(
       `insert into knowledge_base_article (id, workspace_id, center_id, status, visibility, position,
          published_at, created_at, updated_at)
@@ -137,15 +142,23 @@ async function seed(hd, workspaceId, centerId) {
        where center_id = ?::uuid and search_vector is null`,
       [centerId],
     );
-    await run('analyze knowledge_base_translation', []);
   });
+  // Fresh statistics, as autovacuum would have them (the login role owns the tables).
+  const conn = hd.orm.em.fork().getConnection();
+  await conn.execute('analyze knowledge_base_article', [], 'run');
+  await conn.execute('analyze knowledge_base_translation', [], 'run');
 }
 
 function startBaseline(page) {
   const app = new Koa();
   app.silent = true;
   app.use((ctx) => {
-    for (const name of ['content-security-policy', 'cache-control', 'etag', 'x-content-type-options']) {
+    for (const name of [
+      'content-security-policy',
+      'cache-control',
+      'etag',
+      'x-content-type-options',
+    ]) {
       if (page.headers.get(name)) ctx.set(name, page.headers.get(name));
     }
     ctx.type = 'text/html; charset=utf-8';
@@ -153,7 +166,9 @@ function startBaseline(page) {
   });
   const server = http.createServer(app.callback());
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, server })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${server.address().port}`, server }),
+    ),
   );
 }
 
@@ -165,7 +180,9 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'kb-bench-'));
 const url = await database();
 const results = [];
 try {
-  log(`database: ${url ? 'PostgreSQL (scratch database)' : 'embedded PGlite'}; ${ARTICLES} articles`);
+  log(
+    `database: ${url ? 'PostgreSQL (scratch database)' : 'embedded PGlite'}; ${ARTICLES} articles`,
+  );
   let hd = await start(url, dataDir, {});
   const login = await api(hd, 'POST', '/api/v1/auth/login', null, admin);
   const token = login.accessToken;
@@ -193,10 +210,19 @@ try {
   log(`article page: ${page.html.length} bytes of HTML`);
 
   const job = { connections, warmup, duration };
-  results.push(['baseline: same HTML from memory', await measure({ ...job, url: `${baseline.url}${pagePath}` })]);
-  results.push(['novumdesk: public article page', await measure({ ...job, url: `${hd.url}${pagePath}` })]);
+  results.push([
+    'baseline: same HTML from memory',
+    await measure({ ...job, url: `${baseline.url}${pagePath}` }),
+  ]);
+  results.push([
+    'novumdesk: public article page',
+    await measure({ ...job, url: `${hd.url}${pagePath}` }),
+  ]);
   if (process.env.KB_BENCH_HEALTHZ) {
-    results.push(['novumdesk: GET /healthz (reference)', await measure({ ...job, url: `${hd.url}/healthz` })]);
+    results.push([
+      'novumdesk: GET /healthz (reference)',
+      await measure({ ...job, url: `${hd.url}/healthz` }),
+    ]);
   }
   baseline.server.close();
   await hd.stop();
@@ -212,7 +238,8 @@ try {
   ]);
   await hd.stop();
 } finally {
-  if (url) await dropDatabase().catch((err) => log(`dropping ${DB_NAME}: ${err.message}`));
+  if (url && process.env.KB_BENCH_KEEP_DB) log(`kept database ${DB_NAME}`);
+  else if (url) await dropDatabase().catch((err) => log(`dropping ${DB_NAME}: ${err.message}`));
   rmSync(dataDir, { recursive: true, force: true });
 }
 

@@ -78,27 +78,45 @@ export function postgresArticleSearch(options: { unaccent: () => boolean }): Art
       // Index-friendly: word_similarity via `<%` (GIN trigram index) with a threshold for this
       // transaction only.
       await sql(`select set_config('pg_trgm.word_similarity_threshold', '0.45', true)`);
+      // Written so that the planner can combine the GIN indexes (full-text vector, title
+      // trigrams) in a BitmapOr: each condition compares a column with a constant query.
+      const tsq = (config: string) => `websearch_to_tsquery('${config}'::regconfig, ${fold('?')})`;
+      const matches = (config: string) =>
+        `(t.search_vector @@ ${tsq(config)} or lower(?) <% lower(t.title))`;
+      const fallbackArm =
+        query.locale === query.defaultLocale
+          ? ''
+          : `or (t.locale = ? and ${matches(fallback)} and not exists (
+               select 1 from knowledge_base_translation w
+                where w.article_id = t.article_id and w.locale = ?))`;
+      const params: unknown[] = [
+        q,
+        q,
+        q,
+        query.locale,
+        query.workspaceId,
+        query.centerId,
+        visibility,
+        query.locale,
+        q,
+        q,
+        ...(fallbackArm ? [query.defaultLocale, q, q, query.locale] : []),
+        query.limit,
+      ];
       const rows = await sql(
-        `with query as (
-           select websearch_to_tsquery(?::regconfig, ${fold('?')}) as wanted,
-                  websearch_to_tsquery(?::regconfig, ${fold('?')}) as fallback,
-                  lower(?) as text),
-         top as (
+        `with top as (
            select t.id, m.tsq,
                   (case when ts_filter(t.search_vector, '{a}') @@ m.tsq then 2 else 0 end)
                     + ts_rank(t.search_vector, m.tsq)
-                    + word_similarity(query.text, lower(t.title)) as score
-             from query, knowledge_base_translation t
+                    + word_similarity(lower(?), lower(t.title)) as score
+             from knowledge_base_translation t
              join knowledge_base_article a on a.id = t.article_id and a.workspace_id = t.workspace_id
+             cross join (select ${tsq(wanted)} as wanted, ${tsq(fallback)} as fallback) query
              cross join lateral (
                select case when t.locale = ? then query.wanted else query.fallback end as tsq) m
             where t.workspace_id = ? and t.center_id = ?
               and a.status = 'published' and a.visibility = any(?::text[])
-              and (t.locale = ?
-                   or (t.locale = ? and not exists (
-                         select 1 from knowledge_base_translation w
-                          where w.article_id = t.article_id and w.locale = ?)))
-              and (t.search_vector @@ m.tsq or query.text <% lower(t.title))
+              and ((t.locale = ? and ${matches(wanted)}) ${fallbackArm})
             order by score desc, t.article_id
             limit ?)
          -- Snippets only for the page of hits: ts_headline is the costly part.
@@ -107,21 +125,7 @@ export function postgresArticleSearch(options: { unaccent: () => boolean }): Art
                   'StartSel=${START}, StopSel=${STOP}, MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=" … "') as snippet
            from top join knowledge_base_translation t on t.id = top.id
           order by top.score desc, t.article_id`,
-        [
-          wanted,
-          q,
-          fallback,
-          q,
-          q,
-          query.locale,
-          query.workspaceId,
-          query.centerId,
-          visibility,
-          query.locale,
-          query.defaultLocale,
-          query.locale,
-          query.limit,
-        ],
+        params,
       );
       return rows.map((row) => ({
         articleId: row.article_id,
