@@ -26,6 +26,8 @@ import { BillingProviderRegistry } from './registry.js';
 import { BILLING_MANAGE, BILLING_READ, billingRoutes } from './routes.js';
 import { BillingService } from './service.js';
 import { SEAT_SYNC_JOB } from './seats.js';
+import { ticketsThisMonth } from './store.js';
+import { sqlFor } from '../identity/db.js';
 import '../tickets/hooks.js';
 
 declare module '../kernel/contract.js' {
@@ -119,7 +121,18 @@ export const billingModule = definePlugin<BillingOptions, BillingOptionsInput | 
       if (hc.workspaceId)
         await hc.scope.cradle.entitlements.assertWritable(hc.scope, hc.workspaceId);
     };
-    ctx.hooks.tap('ticket.beforeCreate', async (draft, hc) => (await writable(hc), draft));
+    // A plan's monthly ticket volume (`ticketsPerMonth`), counted only when the plan sets one.
+    ctx.hooks.tap('ticket.beforeCreate', async (draft, hc) => {
+      if (!hc.workspaceId) return draft;
+      const { entitlements, clock } = hc.scope.cradle;
+      const limit = await entitlements.limit(hc.scope, hc.workspaceId, 'ticketsPerMonth');
+      if (limit === null) await writable(hc);
+      else {
+        const created = await ticketsThisMonth(sqlFor(hc.em), hc.workspaceId, clock.now());
+        await entitlements.assertLimit(hc.scope, hc.workspaceId, 'ticketsPerMonth', created + 1);
+      }
+      return draft;
+    });
     ctx.hooks.tap('message.beforeSend', async (draft, hc) => (await writable(hc), draft));
     ctx.hooks.tap('note.beforeCreate', async (draft, hc) => (await writable(hc), draft));
 

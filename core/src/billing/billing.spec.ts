@@ -22,7 +22,7 @@ const TEST_PROVIDER: BillingProvider = {
       interval: 'month',
       trialDays: 0,
       features: ['reports'],
-      limits: { seats: 2, inboxes: 1 },
+      limits: { seats: 2, inboxes: 1, ticketsPerMonth: 2 },
     },
   ],
   defaultPlan: { planId: 'small' },
@@ -137,7 +137,7 @@ describe('billing with a provider', () => {
     });
     expect(entitlements.body).toMatchObject({
       planId: 'small',
-      limits: { seats: 2, inboxes: 1 },
+      limits: { seats: 2, inboxes: 1, ticketsPerMonth: 2 },
       usage: { seats: 2 },
       overage: [],
     });
@@ -165,6 +165,19 @@ describe('billing with a provider', () => {
       'PLAN_FEATURE_UNAVAILABLE',
       'forecasts',
     ]);
+  });
+
+  it("counts the plan's monthly tickets and refuses the one past them", async () => {
+    const owner = await h.signUp();
+    await h.createTicket(owner);
+    await h.createTicket(owner);
+    const third = await h.createTicket(owner, 402);
+    expect(third.body).toMatchObject({
+      code: 'PLAN_LIMIT_REACHED',
+      details: { limit: 'ticketsPerMonth', allowed: 2, wanted: 3 },
+    });
+    // Another workspace's tickets do not count against this one.
+    await h.createTicket(await h.signUp('other'));
   });
 
   it('lets a billing.resolveEntitlements tap replace the computed entitlements', async () => {

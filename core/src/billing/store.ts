@@ -249,3 +249,13 @@ export async function workspaceInfo(
   const [row] = await sql('select name, created_at from workspace where id = ?', [workspaceId]);
   return row ? { name: row.name, createdAt: new Date(row.created_at) } : null;
 }
+
+/** Tickets the workspace created since the start of the current calendar month (UTC). */
+export async function ticketsThisMonth(sql: Sql, workspaceId: string, now: Date): Promise<number> {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const [row] = await sql(
+    'select count(*) as n from ticket where workspace_id = ? and created_at >= ?',
+    [workspaceId, start],
+  );
+  return Number(row?.n ?? 0);
+}

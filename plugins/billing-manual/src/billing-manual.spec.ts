@@ -90,6 +90,25 @@ describe('billing-manual', () => {
     expect(self.status).toBe(403);
   });
 
+  it("keeps one workspace's subscription out of another's view", async () => {
+    const a = await h.signUp('a');
+    const b = await h.signUp('b');
+    await assign(a.workspaceId, { planId: 'team', seats: 7 });
+    const mine = await h.expectStatus(200, 'GET', '/billing', { token: a.token });
+    expect(mine.body.subscription).toMatchObject({ planId: 'team', seats: 7 });
+    const theirs = await h.expectStatus(200, 'GET', '/billing', { token: b.token });
+    expect(theirs.body.subscription).toBeNull();
+    expect(theirs.body.entitlements.planId).toBe('self-hosted');
+    expect(JSON.stringify(theirs.body)).not.toContain(a.workspaceId);
+    // Nor can B's owner change A's (operator only).
+    const attempt = await h.call(
+      'PUT',
+      `/api/p/billing-manual/workspaces/${a.workspaceId}/subscription`,
+      { token: b.token, body: { planId: 'self-hosted', seats: 1 } },
+    );
+    expect(attempt.status).toBe(403);
+  });
+
   it('past_due keeps working through the grace period, then reads only', async () => {
     const owner = await h.signUp();
     await assign(owner.workspaceId, { planId: 'team', seats: 2, status: 'past_due' });
