@@ -55,6 +55,41 @@ export const contactsPersonalData: PersonalDataHandlers = {
     // Import files are cleared when an import completes; pending ones may name the subject.
     return { erased: ids.length, kept: ['contact_import.source of imports still running'] };
   },
+  async rectify(subject, changes, scope) {
+    const sql = sqlFor(scope.cradle.em);
+    const ids = await subjectContactIds(sql, subject);
+    const now = scope.cradle.clock.now();
+    let changed = 0;
+    for (const id of ids) {
+      if (changes.name !== undefined) {
+        changed += (
+          await sql(
+            `update contact set name = ?, updated_at = ? where workspace_id = ? and id = ? returning id`,
+            [changes.name, now, subject.workspaceId, id],
+          )
+        ).length;
+      }
+      if (changes.email) {
+        // The corrected address replaces the wrong one, unless another contact already has it.
+        changed += (
+          await sql(
+            `update contact_email set email = ? where workspace_id = ? and contact_id = ? and email = ?
+               and not exists (select 1 from contact_email where workspace_id = ? and email = ?)
+             returning email`,
+            [
+              normalizeEmail(changes.email.to),
+              subject.workspaceId,
+              id,
+              normalizeEmail(changes.email.from),
+              subject.workspaceId,
+              normalizeEmail(changes.email.to),
+            ],
+          )
+        ).length;
+      }
+    }
+    return { changed };
+  },
   async restrict(subject, restricted, scope) {
     const sql = sqlFor(scope.cradle.em);
     const ids = await subjectContactIds(sql, subject);

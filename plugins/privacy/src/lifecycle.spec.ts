@@ -142,6 +142,37 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     expect(audit.every((a) => a.actor_id === owner.userId)).toBe(true);
   });
 
+  it('rectifies a contact: new name and address, the old address is told, the register keeps no values (PRV-23)', async () => {
+    const subject = await seedContact(h, owner, 'typo');
+    const corrected = `corrected-${subject.email}`;
+    const request = await h.expectStatus(201, 'POST', `${P}/requests`, {
+      token: owner.token,
+      body: {
+        type: 'rectify',
+        subject: { kind: 'contact', id: subject.contactId },
+        verification: {
+          method: 'admin_checked',
+          note: 'the contact called from the number on file',
+        },
+        details: {
+          changes: { name: 'Zelda Corrected', email: { from: subject.email, to: corrected } },
+        },
+      },
+    });
+    const done = await waitForState(h, owner, request.body.id, ['completed']);
+    expect(done.result).toMatchObject({ fields: ['name', 'email'] });
+    expect(done.result.changed).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(done)).not.toContain(corrected);
+    const contact = await h.expectStatus(200, 'GET', `/contacts/${subject.contactId}`, {
+      token: owner.token,
+    });
+    expect(contact.body.name).toBe('Zelda Corrected');
+    expect(JSON.stringify(contact.body)).toContain(corrected);
+    expect((await h.lastMail(subject.email, 'privacy_request_completed'))?.subject).toBe(
+      'Your email address was changed',
+    );
+  });
+
   it('an under-age report creates and runs an erasure, and excludes the subject from analytics at once', async () => {
     const subject = await seedContact(h, owner, 'young');
     const report = await h.expectStatus(201, 'POST', `${P}/underage-reports`, {

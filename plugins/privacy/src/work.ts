@@ -129,6 +129,16 @@ export async function processRequest(scope: Scope, job: WorkJob, secret: string)
         set: { progress: 100, result: { changed, fields: Object.keys(changes) }, details: {} },
       });
       await notifySubject(scope, done, 'Your data has been corrected');
+      if (changes.email && full.emails.includes(changes.email.from.toLowerCase())) {
+        // The old address hears of the change too (a hijacked request would otherwise be silent).
+        await sendNotice(scope, {
+          to: changes.email.from,
+          subject: 'Your email address was changed',
+          text: `At your request (${row.id}), the address we hold for you was changed. If this was not you, reply to this message.`,
+          kind: 'privacy_request_completed',
+          workspaceId: row.workspace_id,
+        });
+      }
       return;
     }
     default: {
