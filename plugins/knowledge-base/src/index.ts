@@ -6,6 +6,7 @@
  *
  *   plugins: [knowledgeBase({ defaultCenter: 'help' })]
  */
+import { fileURLToPath } from 'node:url';
 import { asFunction } from 'awilix';
 import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable';
 import { definePlugin, type HookContext } from '@novumdesk/core';
@@ -63,6 +64,46 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
   entities: knowledgeBaseEntities,
   migrations: knowledgeBaseMigrations,
   personalData: knowledgeBasePersonalData,
+  // Built by `npm run build:admin` from admin/ (the same path from src/ in tests and from dist/).
+  admin: {
+    assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),
+    panels: [
+      {
+        id: 'articles',
+        slot: 'nav',
+        title: 'Knowledge base',
+        entry: 'panels.js',
+        exportName: 'KnowledgeBasePage',
+        order: 40,
+        requires: ['kb:read'],
+      },
+      {
+        id: 'centers',
+        slot: 'settings.pages',
+        title: 'Help centers',
+        entry: 'panels.js',
+        exportName: 'CentersSettings',
+        requires: ['kb:read'],
+      },
+      {
+        id: 'suggestions',
+        slot: 'ticket.sidebar',
+        title: 'Suggested articles',
+        entry: 'panels.js',
+        exportName: 'TicketSuggestions',
+        order: 60,
+        requires: ['kb:read'],
+      },
+      {
+        id: 'insert-link',
+        slot: 'ticket.composer.actions',
+        title: 'Article link',
+        entry: 'panels.js',
+        exportName: 'InsertArticleLink',
+        requires: ['kb:read'],
+      },
+    ],
+  },
 
   register(ctx) {
     const options = ctx.options;
