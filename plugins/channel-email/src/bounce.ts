@@ -302,15 +302,35 @@ export function classifyBounce(mail: NormalizedMail, raw?: Buffer): BounceVerdic
   const contentType = mail.contentType.toLowerCase();
   const reportType = /report-type="?([a-z-]+)"?/i.exec(contentType)?.[1]?.toLowerCase() ?? null;
   const quoted = reportParts(mail, /message\/rfc822|text\/rfc822-headers|message\/rfc822-headers/i);
-  const original = originalMessageId(quoted) ?? originalMessageId([mail.text]);
+  const source = raw ? raw.subarray(0, 512 * 1024).toString('utf8') : '';
+  // The quoted original's Message-ID: from its part, else from the source after the report's
+  // own header block (the parser inlines message/rfc822 parts).
+  const body = source.slice(Math.max(0, source.search(/\r?\n\r?\n/)));
+  const original =
+    originalMessageId(quoted) ?? originalMessageId([mail.text]) ?? originalMessageId([body]);
   const feedback = reportParts(mail, /message\/feedback-report/i);
-  if (reportType === 'feedback-report' || feedback.length > 0) {
-    const fields = dsnBlocks(feedback.join('\n\n'))[0] ?? new Map<string, string>();
+  const sourceFeedback = /^feedback-type:/im.test(body) && /^user-agent:|^version:/im.test(body);
+  const hotmail =
+    /staff@hotmail\.com/i.test(mail.from?.address ?? '') ||
+    /^complaint about message from/i.test(mail.subject);
+  const optOut =
+    /^unsubscribe$/i.test(mail.subject) && mail.to.some((a) => /^opt-?out/i.test(a.address));
+  if (
+    reportType === 'feedback-report' ||
+    feedback.length > 0 ||
+    sourceFeedback ||
+    hotmail ||
+    optOut
+  ) {
+    const fields =
+      dsnBlocks(feedback.length ? feedback.join('\n\n') : sourceFeedback ? body : '').find((f) =>
+        f.has('feedback-type'),
+      ) ?? new Map<string, string>();
     const recipient = cleanAddress(fields.get('original-rcpt-to')) ?? null;
     return {
       ...NONE,
       complaint: true,
-      feedbackType: (fields.get('feedback-type') ?? 'abuse').toLowerCase(),
+      feedbackType: (fields.get('feedback-type') ?? (optOut ? 'opt-out' : 'abuse')).toLowerCase(),
       originalMessageId: original,
       format: 'arf',
       entries: [
@@ -330,7 +350,6 @@ export function classifyBounce(mail: NormalizedMail, raw?: Buffer): BounceVerdic
   }
   let dsnParts = reportParts(mail, /message\/(global-)?delivery-status/i);
   // Reports the MIME parser could not take apart (a broken boundary, say): read the source.
-  const source = raw ? raw.subarray(0, 512 * 1024).toString('utf8') : '';
   if (
     dsnParts.length === 0 &&
     /^(final|original)-recipient:/im.test(source) &&

@@ -6,6 +6,7 @@
  * restarts and reconnects resume where they stopped. A changed UIDVALIDITY restarts from the
  * beginning; duplicates by Message-ID (or content) store nothing, so a resync creates nothing new.
  */
+import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import { withWorkspace } from '@novumdesk/core';
 import { sqlOf } from './db.js';
@@ -82,7 +83,10 @@ export class ImapPoller {
       secure: imap.secure,
       doSTARTTLS: imap.secure ? undefined : imap.allowPlainText ? undefined : true,
       auth: { user: imap.user, pass: imap.password ?? '' },
-      tls: { ...(imap.ca ? { ca: imap.ca } : {}), servername: imap.host },
+      tls: {
+        ...(imap.ca ? { ca: imap.ca } : {}),
+        ...(isIP(imap.host) ? {} : { servername: imap.host }),
+      },
       logger: false,
       disableAutoIdle: true,
     });

@@ -103,7 +103,43 @@ export function quickMessageId(raw: Buffer): string | null {
   return match ? match[1]!.toLowerCase() : null;
 }
 
+/** PostgreSQL text cannot hold NUL: drop it (and lone surrogates) from everything we keep. */
+const clean = (value: string): string =>
+  value
+    .replace(/\u0000/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
+function cleaned(mail: NormalizedMail): NormalizedMail {
+  const addr = (a: MailAddress): MailAddress => ({
+    address: clean(a.address),
+    name: a.name === null ? null : clean(a.name),
+  });
+  return {
+    ...mail,
+    messageId: mail.messageId && clean(mail.messageId),
+    inReplyTo: mail.inReplyTo && clean(mail.inReplyTo),
+    references: mail.references.map(clean),
+    from: mail.from && addr(mail.from),
+    replyTo: mail.replyTo.map(addr),
+    to: mail.to.map(addr),
+    cc: mail.cc.map(addr),
+    subject: clean(mail.subject),
+    text: clean(mail.text),
+    html: mail.html && clean(mail.html),
+    attachments: mail.attachments.map((a) => ({
+      ...a,
+      filename: a.filename && clean(a.filename),
+      contentId: a.contentId && clean(a.contentId),
+    })),
+    headers: new Map([...mail.headers].map(([k, v]) => [clean(k), clean(v)])),
+  };
+}
+
 export async function parseMail(raw: Buffer): Promise<NormalizedMail> {
+  return cleaned(await parseRaw(raw));
+}
+
+async function parseRaw(raw: Buffer): Promise<NormalizedMail> {
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(raw, {
