@@ -160,9 +160,10 @@ const withOwner = (paths) => ({
     const me = await (await fetch(`${ctx.url}/api/v1/me`, { headers })).json();
     const userId = me.user?.id;
     const extra = paths.slice(1);
-    // The owner is the seeded assignee of every fourth ticket: one filtered list by assignee.
+    // The owner is the seeded assignee of every fourth ticket (each of them new, on_hold or
+    // closed in the tickets-1m data): one filtered list by assignee.
     if (userId && paths === listPaths)
-      extra.push(`/api/v1/tickets?assigneeId=${userId}&status=open&limit=25`);
+      extra.push(`/api/v1/tickets?assigneeId=${userId}&status=new&limit=25`);
     return { headers, paths: extra };
   },
 });
