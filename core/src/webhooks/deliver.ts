@@ -18,6 +18,7 @@ import type { RequestCradle } from '../kernel/contract.js';
 import type { EventEnvelope } from '../events/event-bus.js';
 import { sqlFor } from '../identity/db.js';
 import { withWorkspace } from '../tenancy/index.js';
+import { isProcessingAllowed } from '../processing/processing.js';
 import { insertAttempt, matchingSubscriptions, nextAttempt } from './store.js';
 import { messageId, signedHeaders } from './signing.js';
 import { assertPublicTarget } from './targets.js';
@@ -41,7 +42,18 @@ export async function fanout(
   const { em, jobs, clock } = scope.cradle;
   const sql = sqlFor(em);
   const now = clock.now();
-  for (const subscriptionId of await matchingSubscriptions(sql, workspaceId, envelope.name)) {
+  const subscriptions = await matchingSubscriptions(sql, workspaceId, envelope.name);
+  if (subscriptions.length === 0) return;
+  // An event about a contact whose processing is restricted, or who objected to webhooks, is
+  // not sent to integrations (docs/privacy.md).
+  const subject = await eventSubject(sql, workspaceId, envelope.payload);
+  if (
+    subject &&
+    !(await isProcessingAllowed(scope, { workspaceId, subject, purpose: 'webhooks' }))
+  ) {
+    return;
+  }
+  for (const subscriptionId of subscriptions) {
     const deliveryId = await insertAttempt(
       sql,
       workspaceId,
@@ -52,6 +64,22 @@ export async function fanout(
     const data: DeliverJobData = { deliveryId, workspace: workspaceId };
     await jobs.send(DELIVER_JOB, data, { em });
   }
+}
+
+/** The contact an event is about: its `contactId`, or the requester of its `ticketId`. */
+async function eventSubject(
+  sql: ReturnType<typeof sqlFor>,
+  workspaceId: string,
+  payload: unknown,
+): Promise<{ kind: 'contact'; id: string } | null> {
+  const fields = (payload ?? {}) as { contactId?: unknown; ticketId?: unknown };
+  if (typeof fields.contactId === 'string') return { kind: 'contact', id: fields.contactId };
+  if (typeof fields.ticketId !== 'string') return null;
+  const [row] = await sql(`select requester_id from ticket where workspace_id = ? and id = ?`, [
+    workspaceId,
+    fields.ticketId,
+  ]);
+  return row ? { kind: 'contact', id: row.requester_id as string } : null;
 }
 
 interface Attempt {

@@ -3,7 +3,10 @@
  * PRV-32): the core's service answers from the plugin's flags and ledger; without an answer,
  * consent-based purposes are off.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { isProcessingAllowed, type ProcessingQuery } from '@novumdesk/core';
+import { eventually } from '@novumdesk/core/testing';
 import {
   P,
   fileRequest,
@@ -62,6 +65,46 @@ describe('privacy: restriction, objection and consent', () => {
       body: { restricted: false },
     });
     expect(await allowed({ subject: who, purpose: 'notifications' })).toBe(true);
+  });
+
+  it('webhooks honour it: no delivery about a restricted contact, deliveries about others', async () => {
+    const receiver = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    try {
+      await h.expectStatus(201, 'POST', '/webhooks', {
+        token: owner.token,
+        body: { url: `http://127.0.0.1:${port}/hook`, eventTypes: ['contact.updated'] },
+      });
+      const quiet = await seedContact(h, owner, 'quiet');
+      const loud = await seedContact(h, owner, 'loud');
+      await h.expectStatus(200, 'PUT', `${P}/subjects/contact/${quiet.contactId}/restriction`, {
+        token: owner.token,
+        body: { restricted: true },
+      });
+      for (const c of [quiet, loud]) {
+        await h.expectStatus(200, 'PATCH', `/contacts/${c.contactId}`, {
+          token: owner.token,
+          body: { customAttributes: { tier: 'silver' } },
+        });
+      }
+      const deliveries = (contactId: string) =>
+        h.sql(
+          `select d.id from webhook_delivery d join domain_event e on e.id = d.event_id
+            where d.workspace_id = ? and e.name = 'contact.updated' and e.payload->>'contactId' = ?`,
+          [owner.workspaceId, contactId],
+        );
+      await eventually(async () => (await deliveries(loud.contactId)).length > 0);
+      await eventually(async () => {
+        const [{ n }] = await h.sql(
+          `select count(*)::int as n from domain_event where dispatched_at is null`,
+        );
+        return n === 0;
+      });
+      expect(await deliveries(quiet.contactId)).toEqual([]);
+    } finally {
+      receiver.close();
+    }
   });
 
   it('an objection turns off exactly the purposes objected to', async () => {
