@@ -136,8 +136,18 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     await page.getByText('The office printer is smoking.').waitFor();
 
     await page.getByLabel('Reply to the requester').fill('We are on our way with an extinguisher.');
+    // An attachment: uploaded first, then sent with the reply.
+    await page.getByLabel('Attach files').setInputFiles({
+      name: 'checklist.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('1. Unplug the printer\n2. Do not use water\n'),
+    });
+    await page.getByRole('button', { name: 'Remove checklist.txt' }).waitFor();
     await page.getByTestId('send').click();
-    await page.locator('[data-kind="reply"]').filter({ hasText: 'extinguisher' }).waitFor();
+    const reply = page.locator('[data-kind="reply"]').filter({ hasText: 'extinguisher' });
+    await reply.waitFor();
+    const link = reply.getByRole('link', { name: /checklist\.txt/ });
+    expect(await link.getAttribute('href')).toMatch(/^\/api\/v1\/attachments\/[0-9a-f-]{36}$/);
 
     await page.getByTestId('mode-note').click();
     await page.getByLabel('Internal note for the team').fill('Facilities informed.');
@@ -195,6 +205,13 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
   });
 
   it('searches tickets and moves with the keyboard', async () => {
+    // The top bar searches tickets and contacts as you type.
+    await page.getByRole('combobox', { name: 'Search tickets and contacts' }).fill('printer');
+    await page.getByRole('option', { name: /#1 Printer on fire/ }).click();
+    await page.waitForURL(/\/admin\/tickets\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { level: 1, name: /Printer on fire/ }).waitFor();
+    await page.goBack();
+    await page.locator('#queue-search').waitFor();
     await page.locator('#queue-search').fill('printer');
     await eventually(async () => (await page.locator('.grid__row').count()) === 1);
     await page.getByRole('row').filter({ hasText: 'Printer on fire' }).waitFor();
