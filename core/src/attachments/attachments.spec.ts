@@ -134,7 +134,7 @@ describe('attachments', () => {
     expect(got.headers.get('content-disposition')).toBe(
       `attachment; filename="Quarterly _report_.pdf"; filename*=UTF-8''Quarterly%20%E2%80%9Creport%E2%80%9D.pdf`,
     );
-  });
+  }, 90_000);
 
   it('refuses files past the limit (413), empty files, JSON and vetoed files', async () => {
     const owner = await h.signUp();
@@ -258,7 +258,7 @@ describe('attachments', () => {
       body: { body: 'again', attachmentIds: [b.id] },
     });
     expect([reuse.status, reuse.body.errors[0].path]).toEqual([400, 'body.attachmentIds.0']);
-  });
+  }, 90_000);
 
   it('keeps uploads to their workspace, and unattached ones to their uploader', async () => {
     const owner = await h.signUp('a');

@@ -77,7 +77,7 @@ describe('ticket statuses and fields', () => {
       body: { statusId: review.body.id },
     });
     expect([unknown.status, unknown.body.errors[0].path]).toEqual([400, 'body.statusId']);
-  });
+  }, 90_000);
 
   it('validates customFields against typed definitions, with field paths', async () => {
     const owner = await h.signUp();
@@ -182,7 +182,7 @@ describe('ticket statuses and fields', () => {
       seats: { from: 5, to: 6 },
       vip: { from: true, to: null },
     });
-  });
+  }, 90_000);
 
   it('keeps definitions to their workspace', async () => {
     const a = await h.signUp('a');

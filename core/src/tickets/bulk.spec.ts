@@ -131,7 +131,7 @@ describe('bulk updates', () => {
       'body.changes',
       'body.ticketIds',
     ]);
-  });
+  }, 90_000);
 
   it('runs a large bulk update as a job with progress, and by view', async () => {
     const owner = await h.signUp();
@@ -156,7 +156,7 @@ describe('bulk updates', () => {
         token: owner.token,
       });
       return job.body.status === 'completed';
-    }, 30_000);
+    }, 60_000);
     const job = await h.expectStatus(200, 'GET', `/tickets/bulk/${queued.body.id}`, {
       token: owner.token,
     });
@@ -186,5 +186,5 @@ describe('bulk updates', () => {
       body: { viewId: allOpen.id, changes: { addTags: ['x'] } },
     });
     expect([foreignView.status, foreignView.body.errors[0].path]).toEqual([400, 'body.viewId']);
-  });
+  }, 90_000);
 });

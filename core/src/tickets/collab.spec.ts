@@ -85,7 +85,7 @@ describe('followers, CCs, merge and drafts', () => {
     expect(types).toEqual(['created', 'followers_changed', 'followers_changed', 'ccs_changed']);
     const created = await h.ticket(owner, { ccs: [{ email: 'cc@example.test' }] });
     expect(created.ccs.map((c: { email: string }) => c.email)).toEqual(['cc@example.test']);
-  });
+  }, 90_000);
 
   it('merges a ticket into another, which then answers for it (308)', async () => {
     const owner = await h.signUp();
@@ -182,7 +182,7 @@ describe('followers, CCs, merge and drafts', () => {
     locked.delete(target.id);
     expect([vetoed.status, vetoed.body.code]).toEqual([422, 'ticket_locked']);
     await h.expectStatus(200, 'GET', `/tickets/${third.id}`, { token: owner.token });
-  });
+  }, 90_000);
 
   it('never merges across workspaces', async () => {
     const a = await h.signUp('a');
@@ -259,5 +259,5 @@ describe('followers, CCs, merge and drafts', () => {
     expect(
       (await h.call('GET', `/tickets/${ticket.id}/draft`, { token: other.token })).status,
     ).toBe(404);
-  });
+  }, 90_000);
 });

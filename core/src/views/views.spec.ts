@@ -116,7 +116,7 @@ describe('saved views', () => {
       });
       expect([method, path, res.status]).toEqual([method, path, 404]);
     }
-  });
+  }, 90_000);
 
   it('filters, sorts, pages and counts a view’s tickets', async () => {
     const owner = await h.signUp();
@@ -219,7 +219,7 @@ describe('saved views', () => {
       token: agent.token,
     });
     expect(bad.status).toBe(400);
-  });
+  }, 90_000);
 
   it('serves the main view queries from ticket indexes (EXPLAIN)', async () => {
     const owner = await h.signUp();
