@@ -7,7 +7,7 @@
 //
 // Flags: --force / --verbose are passed to `tsc -b`; --tsc-only skips the workspace step.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,13 +106,21 @@ function newestMtime(dir) {
 }
 
 /**
- * A workspace build (the admin UI's vue-tsc + Vite) takes ~20 s: skip it when `dist/` was
- * written after the last change to anything else in the package, so `npm start` stays quick.
+ * A workspace build (the admin UI's vue-tsc + Vite, a plugin's admin panels) takes ~20 s: skip it
+ * when its last successful run (the stamp below, written only after it succeeded) is newer than
+ * every file of the package, so `npm start` stays quick. `dist/` itself is no proof: `tsc -b`
+ * has just written it in step 1 on a fresh clone, before any panel bundle exists.
  */
+const STAMP = '.workspace-build';
 function isUpToDate(dir) {
-  const dist = path.join(root, dir, 'dist');
-  if (!existsSync(dist)) return false;
-  return newestMtime(dist) > newestMtime(path.join(root, dir));
+  const stamp = path.join(root, dir, 'dist', STAMP);
+  if (!existsSync(stamp)) return false;
+  return statSync(stamp).mtimeMs > newestMtime(path.join(root, dir));
+}
+
+function writeStamp(dir) {
+  mkdirSync(path.join(root, dir, 'dist'), { recursive: true });
+  writeFileSync(path.join(root, dir, 'dist', STAMP), `${new Date().toISOString()}\n`);
 }
 
 // 2. Extra build steps in workspaces.
@@ -128,7 +136,7 @@ if (status === 0 && !tscOnly) {
       continue;
     }
     if (!force && isUpToDate(dir)) {
-      console.log(`build: ${pkg.name} (${dir}): dist/ is newer than every source file, skipped`);
+      console.log(`build: ${pkg.name} (${dir}): built after its last change, skipped`);
       continue;
     }
     extra.push({ dir, name: pkg.name });
@@ -142,6 +150,7 @@ if (status === 0 && !tscOnly) {
       ['run', 'build', ...extra.map((w) => `--workspace=${w.dir}`), '--if-present'],
       `npm run build in ${extra.map((w) => w.name).join(', ')}`,
     );
+    if (status === 0) for (const w of extra) writeStamp(w.dir);
   }
 }
 
