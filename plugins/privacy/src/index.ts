@@ -5,6 +5,7 @@
  *
  * An operator enables it in `novumdesk.config.ts`: `plugins: [privacy({ dataRegion: 'EU' })]`.
  */
+import { fileURLToPath } from 'node:url';
 import { definePlugin } from '@novumdesk/core';
 import { registerWorkspace } from './routes/common.js';
 import { privacyMigrations } from './migrations/index.js';
@@ -40,6 +41,37 @@ export default definePlugin({
   permissions: [PRIVACY_PERMISSIONS.read, PRIVACY_PERMISSIONS.manage],
   migrations: privacyMigrations,
   personalData: privacyPersonalData,
+  // Built by `npm run build:admin` from admin/ (the same path from src/ in tests and from dist/).
+  admin: {
+    assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),
+    panels: [
+      {
+        id: 'requests',
+        slot: 'nav',
+        title: 'Privacy requests',
+        entry: 'panels.js',
+        exportName: 'PrivacyRequests',
+        requires: [PRIVACY_PERMISSIONS.read],
+      },
+      {
+        id: 'contact',
+        slot: 'contact.sidebar',
+        title: 'Privacy',
+        entry: 'panels.js',
+        exportName: 'ContactPrivacy',
+        order: 80,
+        requires: [PRIVACY_PERMISSIONS.read],
+      },
+      {
+        id: 'retention',
+        slot: 'settings.pages',
+        title: 'Data retention',
+        entry: 'panels.js',
+        exportName: 'RetentionSettings',
+        requires: [PRIVACY_PERMISSIONS.read],
+      },
+    ],
+  },
   register(ctx) {
     ctx.hooks.tap('processing.isAllowed', processingTap());
     for (const route of [

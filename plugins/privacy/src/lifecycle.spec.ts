@@ -248,6 +248,20 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     });
   });
 
+  it('contributes its admin panels (requests page, contact sidebar, retention settings) to those who may read', async () => {
+    const res = await h.expectStatus(200, 'GET', '/admin/extensions', { token: owner.token });
+    const mine = JSON.stringify(res.body);
+    for (const exportName of ['PrivacyRequests', 'ContactPrivacy', 'RetentionSettings']) {
+      expect(mine).toContain(exportName);
+    }
+    const bundle = await h.t.request('/admin/plugins/privacy/panels.js');
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).toContain('privacy-requests');
+    const agent = await h.addMember(owner, 'agent', 'nopanels');
+    const theirs = await h.expectStatus(200, 'GET', '/admin/extensions', { token: agent.token });
+    expect(JSON.stringify(theirs.body)).not.toContain('PrivacyRequests');
+  });
+
   it('refuses to start a plugin that stores data without handlers, or declares a retention target without purge', async () => {
     const table = new EntitySchema<{ id: string; email: string }>({
       name: 'LeakyRow',

@@ -46,6 +46,7 @@ const expectations: Record<string, MatrixExpectation> = {
     notAWorkspaceResource: 'a one-time download token; a wrong one is 404 for everybody',
   },
   [`GET ${P}/subjects/{kind}/{id}`]: { access: read, resource: contact },
+  [`GET ${P}/subjects/{kind}/{id}/erasure-preview`]: { access: read, resource: contact },
   [`PUT ${P}/subjects/{kind}/{id}/restriction`]: {
     access: manage,
     resource: contact,

@@ -10,6 +10,8 @@ import { addressHash, iso, sqlOf, type Scope } from '../db.js';
 import { findRequest } from '../requests/store.js';
 import { actorRef } from '../requests/store.js';
 import { resolveSubject, type SubjectId } from '../subjects.js';
+import { erasurePreview } from '../erase.js';
+import { activeHold } from '../holds.js';
 import { queueWork } from '../work.js';
 import { transition } from '../requests/store.js';
 import {
@@ -174,6 +176,36 @@ export function subjectRoutes(): RouteDefinition[] {
           holds: holds.map(holdView),
           consents: await consentLedger(scope, workspaceId, subject),
           openRequests: Number(open?.n ?? 0),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/subjects/:kind/:id/erasure-preview',
+      operationId: 'privacyErasurePreview',
+      summary: 'What erasing the subject would affect: ticket numbers and counts, no identifiers',
+      access: { permission: PRIVACY_PERMISSIONS.read },
+      request: { params: SubjectParams },
+      responses: {
+        200: {
+          description: 'The preview',
+          schema: z.object({
+            ticketNumbers: z.array(z.number().int()),
+            messages: z.number().int(),
+            addresses: z.number().int(),
+            held: z.boolean(),
+          }),
+        },
+        404: { description: 'No such subject' },
+      },
+      async handler({ params, scope }) {
+        const workspaceId = await workspaceOf(scope);
+        const subject = await subjectFrom(scope, workspaceId, params);
+        const preview = await erasurePreview(scope, workspaceId, subject);
+        const held = await activeHold(scope, workspaceId, subject);
+        return {
+          ...(preview as { ticketNumbers: number[]; messages: number; addresses: number }),
+          held: !!held,
         };
       },
     }),

@@ -1,0 +1,9 @@
+// Builds the privacy plugin's admin panels to ../dist/admin/panels.js (docs/plugins.md,
+// "Admin panels"): vue, pinia, vue-router and the admin SDK stay external, shared with the host.
+import { definePanelBuild } from '@novumdesk/admin-ui/vite';
+
+export default definePanelBuild({
+  root: import.meta.dirname,
+  entries: { panels: 'src/index.ts' },
+  outDir: '../dist/admin',
+});
