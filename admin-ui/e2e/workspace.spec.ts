@@ -372,4 +372,36 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     expect(await page.locator('.grid__row').first().isVisible()).toBe(true);
     expect(await page.getByRole('navigation', { name: 'Ticket views' }).isVisible()).toBe(true);
   });
+
+  it('joins a second workspace with an invitation and switches to it', async () => {
+    // The operator's workspace ("Demo") invites the owner of Acme Support.
+    const operatorToken = await e.token(ADMIN.email, ADMIN.password);
+    const roles = (await e.api(operatorToken, 'GET', '/api/v1/roles')) as {
+      id: string;
+      key: string;
+    }[];
+    await e.api(operatorToken, 'POST', '/api/v1/invitations', {
+      email: OWNER.email,
+      roleId: roles.find((r) => r.key === 'agent')!.id,
+    });
+    await page.goto(`${e.t.url}${await e.mailedLink(OWNER.email, '/admin/accept-invitation')}`);
+    await page.getByText(`You join as ${OWNER.email}.`).waitFor();
+    await page.getByRole('button', { name: 'Accept the invitation' }).click();
+    await page.getByTestId('invitation-accepted').getByRole('button', { name: 'Sign in' }).click();
+
+    const switcher = page.getByLabel('Workspace');
+    await eventually(async () => (await switcher.locator('option').count()) === 2);
+    expect(await switcher.locator('option:checked').textContent()).toBe(OWNER.workspace);
+    await switcher.selectOption({ label: 'Demo' });
+    const dialog = page.getByRole('dialog', { name: 'Switch workspace' });
+    await dialog.getByLabel('Password').fill(OWNER.password);
+    await dialog.getByRole('button', { name: 'Switch' }).click();
+    await eventually(
+      async () => (await switcher.locator('option:checked').textContent()) === 'Demo',
+    );
+    // A new session in the other workspace: its queue, not Acme's.
+    await page.goto(`${e.t.url}/admin/tickets`);
+    await openView(page, 'All open');
+    expect(await page.getByText('Printer on fire').count()).toBe(0);
+  });
 });
