@@ -143,6 +143,27 @@ export async function startE2e(): Promise<E2e> {
   };
 }
 
+/**
+ * Form controls and buttons without an accessible name (no label, aria-label or text): each is
+ * described by its tag and id/class, so a failure says which one.
+ */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('input, select, textarea, button')) {
+      if (el.type === 'hidden' || el.closest('[hidden]')) continue;
+      const named =
+        el.getAttribute('aria-label') ||
+        el.getAttribute('aria-labelledby') ||
+        (el.id && document.querySelector('label[for="' + el.id + '"]')) ||
+        el.closest('label') ||
+        (el.tagName === 'BUTTON' && el.textContent.trim());
+      if (!named) out.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '.' + el.className));
+    }
+    return out;
+  })()`);
+}
+
 /** Sign in through the UI (cookie session + CSRF), landing on `next`. */
 export async function signIn(page: Page, baseUrl: string, email: string, password: string) {
   await page.goto(`${baseUrl}/admin/sign-in`);

@@ -10,7 +10,7 @@ import { renameSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { BrowserContext, Page } from 'playwright-core';
 import { eventually } from '@novumdesk/core/testing';
-import { ADMIN, signIn, startE2e, type E2e } from './harness.js';
+import { ADMIN, signIn, startE2e, unlabelledControls, type E2e } from './harness.js';
 import { E2E_SECRET, PANELS_DIR } from './fixtures/e2e-plugin.js';
 
 const OWNER = {
@@ -95,6 +95,7 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     await page.getByRole('button', { name: 'Invite' }).click();
     await page.getByTestId('invitations').getByText(AGENT.email).waitFor();
     await e.screenshot(page, 'settings-members');
+    expect(await unlabelledControls(page)).toEqual([]);
 
     const agentContext = await e.browser.newContext();
     const agentPage = await e.newPage(
@@ -128,6 +129,7 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     // It came over the event stream, not a poll.
     expect(await page.getByTestId('live-status').textContent()).toContain('Live');
     await e.screenshot(page, 'queue');
+    expect(await unlabelledControls(page)).toEqual([]);
   });
 
   it('replies, adds a note and changes the status on the ticket page', async () => {
@@ -173,6 +175,7 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     await broken.getByText('Panel failed (plugin e2e-probe)').waitFor();
     expect(await broken.getByRole('alert').textContent()).toContain('fixture panel exploded');
     await e.screenshot(page, 'ticket', true);
+    expect(await unlabelledControls(page)).toEqual([]);
   });
 
   it('bulk-closes selected tickets from the queue', async () => {
@@ -246,6 +249,7 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     expect(await errors.locator('tbody tr').count()).toBe(1);
     expect(await errors.locator('tbody td').first().textContent()).toBe('42');
     await e.screenshot(page, 'contacts-import');
+    expect(await unlabelledControls(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Person 39' }).waitFor();
   });
