@@ -14,13 +14,7 @@ import type { AwilixContainer } from 'awilix';
 import { asBuffer, sqlOf, type EntityManager, type Sql } from './db.js';
 import { autoReplyVerdict, type AutoVerdict } from './auto-reply.js';
 import { classifyBounce, type BounceVerdict } from './bounce.js';
-import {
-  contentHash,
-  parseMail,
-  quickMessageId,
-  stripQuoted,
-  type NormalizedMail,
-} from './parse.js';
+import { dedupeKey as dedupeKeyOf, parseMail, stripQuoted, type NormalizedMail } from './parse.js';
 import type { EmailRuntime } from './runtime.js';
 import { splitAddress } from './signing.js';
 import type { ThreadMatch, ThreadQuery } from './threading.js';
@@ -49,8 +43,7 @@ export interface Accepted {
 
 /** Stores the raw message and its processing job atomically; idempotent per message. */
 export async function acceptRaw(rt: EmailRuntime, input: AcceptInput): Promise<Accepted> {
-  const messageId = quickMessageId(input.raw);
-  const dedupeKey = messageId ? `mid:${messageId}` : `sha256:${contentHash(input.raw)}`;
+  const { key: dedupeKey, messageId } = dedupeKeyOf(input.raw);
   const { orm, jobs, clock } = rt.cradle;
   return withWorkspace(orm.em.fork(), input.workspaceId, async (tx) => {
     const sql = sqlOf(tx);

@@ -87,26 +87,48 @@ function headerText(value: unknown): string {
 /** SHA-256 of the raw bytes: the duplicate key of a message without a Message-ID. */
 export const contentHash = (raw: Buffer): string => createHash('sha256').update(raw).digest('hex');
 
+/** The unfolded header block of a raw message, without a full parse. */
+function headerBlock(raw: Buffer): string {
+  const end = raw.indexOf('\r\n\r\n');
+  const end2 = raw.indexOf('\n\n');
+  const stop = Math.min(end < 0 ? raw.length : end, end2 < 0 ? raw.length : end2, 256 * 1024);
+  return raw
+    .subarray(0, stop)
+    .toString('latin1')
+    .replace(/\r?\n[ \t]+/g, ' ');
+}
+
 /**
  * The Message-ID header of a raw message, read from its header block without a full parse (the
  * SMTP listener needs it before acknowledging).
  */
 export function quickMessageId(raw: Buffer): string | null {
-  const end = raw.indexOf('\r\n\r\n');
-  const end2 = raw.indexOf('\n\n');
-  const stop = Math.min(end < 0 ? raw.length : end, end2 < 0 ? raw.length : end2, 256 * 1024);
-  const head = raw
-    .subarray(0, stop)
-    .toString('latin1')
-    .replace(/\r?\n[ \t]+/g, ' ');
-  const match = /^message-id:\s*(<[^<>\s]+>)/im.exec(head);
+  const match = /^message-id:\s*(<[^<>\s]+>)/im.exec(headerBlock(raw));
   return match ? match[1]!.toLowerCase() : null;
+}
+
+/**
+ * The duplicate key of a raw message: its Message-ID with a digest of From, Date and Subject (a
+ * redelivery — by SMTP, IMAP or HTTP, with other Received lines — keeps all four; two different
+ * messages that reuse a Message-ID do not), or the content hash without a Message-ID.
+ */
+export function dedupeKey(raw: Buffer): { key: string; messageId: string | null } {
+  const messageId = quickMessageId(raw);
+  if (!messageId) return { key: `sha256:${contentHash(raw)}`, messageId };
+  const head = headerBlock(raw);
+  const field = (name: string) =>
+    new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(head)?.[1]?.replace(/\s+/g, ' ').trim() ?? '';
+  const digest = createHash('sha256')
+    .update(`${field('from')}\n${field('date')}\n${field('subject')}`)
+    .digest('hex')
+    .slice(0, 16);
+  return { key: `mid:${messageId}:${digest}`, messageId };
 }
 
 /** PostgreSQL text cannot hold NUL: drop it (and lone surrogates) from everything we keep. */
 const clean = (value: string): string =>
   value
-    .replace(/\u0000/g, '')
+    .replaceAll('\u0000', '')
     .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
 
 function cleaned(mail: NormalizedMail): NormalizedMail {
