@@ -113,7 +113,7 @@ describe('cookie inventory (docs/cookies.md)', () => {
       expect(sent.get(name)).toEqual(expect.arrayContaining(['path=/', 'secure', 'httponly']));
     }
     expect(sent.get('__Host-novumdesk_session')).toContain('samesite=lax');
-  });
+  }, 60000);
 
   it('has no cookie name in the source code that the inventory does not list', async () => {
     const documented = await documentedCookies();
@@ -133,5 +133,5 @@ describe('cookie inventory (docs/cookies.md)', () => {
     }
     expect(found.size).toBeGreaterThan(0);
     for (const name of found) expect(documented).toContain(name);
-  });
+  }, 60000);
 });

@@ -129,7 +129,7 @@ describe('privacy: erasure', () => {
       },
     );
     expect(check.body).toEqual({ suppressed: true });
-  });
+  }, 120000);
 
   it('erases an agent: security events stay pseudonymous, replies lose their author, nothing identifies them (PRV-14, PRV-41)', async () => {
     const label = `agent${Math.random().toString(36).slice(2, 8)}`;
@@ -175,7 +175,7 @@ describe('privacy: erasure', () => {
     expect(message).not.toContain(agent.userId);
     const hits = await piiSweep(h, [agent.email, displayName]);
     expect(hits).toEqual([]);
-  });
+  }, 120000);
 
   it('refuses to erase the last owner (409) or your own account through the admin route', async () => {
     const res = await h.call('POST', `${P}/requests`, {
@@ -194,7 +194,7 @@ describe('privacy: erasure', () => {
     });
     expect(self.status).toBe(409);
     expect(self.body.code).toBe('last_owner');
-  });
+  }, 120000);
 
   it('a legal hold blocks erasure until released, then the erasure completes (PRV-31)', async () => {
     const subject = await seedContact(h, owner, 'held');
@@ -219,7 +219,7 @@ describe('privacy: erasure', () => {
       token: owner.token,
     });
     expect(after.body.name).toBeNull();
-  });
+  }, 120000);
 
   it("another workspace's owner gets 404 on the requests and holds, and never lists them", async () => {
     const subject = await seedContact(h, owner, 'iso');
@@ -238,5 +238,5 @@ describe('privacy: erasure', () => {
     });
     const list = await h.expectStatus(200, 'GET', `${P}/requests`, { token: stranger.token });
     expect(list.body.data).toEqual([]);
-  });
+  }, 120000);
 });

@@ -105,7 +105,7 @@ describe('privacy: export', () => {
     expect(list.body.data.map((t: { subject: string }) => t.subject)).toEqual(
       pkg.sources.tickets.tickets.map((t: { subject: string }) => t.subject),
     );
-  });
+  }, 120000);
 
   it('lets only the member download their own package; an expired link is 410 and retention deletes the file', async () => {
     const agent = await h.addMember(owner, 'agent', 'selfexport');
@@ -171,5 +171,5 @@ describe('privacy: export', () => {
     } finally {
       h.clock.offsetMs = 0;
     }
-  });
+  }, 120000);
 });

@@ -108,7 +108,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     } finally {
       h.clock.offsetMs = 0;
     }
-  });
+  }, 90000);
 
   it('a refusal gives its reason and how to complain; every transition is audited with its actor', async () => {
     const subject = await seedContact(h, owner, 'refused');
@@ -140,7 +140,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     );
     expect(audit.map((a) => a.metadata.to)).toEqual(['received', 'verifying', 'refused']);
     expect(audit.every((a) => a.actor_id === owner.userId)).toBe(true);
-  });
+  }, 90000);
 
   it('rectifies a contact: new name and address, the old address is told, the register keeps no values (PRV-23)', async () => {
     const subject = await seedContact(h, owner, 'typo');
@@ -171,7 +171,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     expect((await h.lastMail(subject.email, 'privacy_request_completed'))?.subject).toBe(
       'Your email address was changed',
     );
-  });
+  }, 90000);
 
   it('an under-age report creates and runs an erasure, and excludes the subject from analytics at once', async () => {
     const subject = await seedContact(h, owner, 'young');
@@ -188,7 +188,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
       token: owner.token,
     });
     expect(status.body.objections).toContain('analytics');
-  });
+  }, 90000);
 
   it('publishes policy versions: members are told, and accept at their next sign-in', async () => {
     const member = await h.addMember(owner, 'agent', 'reader');
@@ -234,7 +234,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
       body: { ...published.body, id: undefined, publishedAt: undefined },
     });
     expect([400, 409]).toContain(again.status);
-  });
+  }, 90000);
 
   it('lists every plugin that sends data off the host, with its region and categories', async () => {
     const res = await h.expectStatus(200, 'GET', `${P}/sub-processors`, { token: owner.token });
@@ -246,7 +246,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
       categories: ['email address', 'message content'],
       origin: 'https://api.mail.example',
     });
-  });
+  }, 90000);
 
   it('contributes its admin panels (requests page, contact sidebar, retention settings) to those who may read', async () => {
     const res = await h.expectStatus(200, 'GET', '/admin/extensions', { token: owner.token });
@@ -260,7 +260,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
     const agent = await h.addMember(owner, 'agent', 'nopanels');
     const theirs = await h.expectStatus(200, 'GET', '/admin/extensions', { token: agent.token });
     expect(JSON.stringify(theirs.body)).not.toContain('PrivacyRequests');
-  });
+  }, 90000);
 
   it('refuses to start a plugin that stores data without handlers, or declares a retention target without purge', async () => {
     const table = new EntitySchema<{ id: string; email: string }>({
@@ -290,7 +290,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
       personalData: half,
     });
     await expect(createTestHelpdesk({ plugins: [broken], start: false })).rejects.toThrow(/purge/);
-  });
+  }, 90000);
 });
 
 async function waitForMail(h: MembersHarness, to: string, kind: string): Promise<void> {

@@ -65,7 +65,7 @@ describe('privacy: restriction, objection and consent', () => {
       body: { restricted: false },
     });
     expect(await allowed({ subject: who, purpose: 'notifications' })).toBe(true);
-  });
+  }, 90000);
 
   it('webhooks honour it: no delivery about a restricted contact, deliveries about others', async () => {
     const receiver = createServer((_req, res) => res.writeHead(204).end());
@@ -105,7 +105,7 @@ describe('privacy: restriction, objection and consent', () => {
     } finally {
       receiver.close();
     }
-  });
+  }, 90000);
 
   it('an objection turns off exactly the purposes objected to', async () => {
     const subject = await seedContact(h, owner, 'objector');
@@ -131,7 +131,7 @@ describe('privacy: restriction, objection and consent', () => {
     });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('body.details.purposes');
-  });
+  }, 90000);
 
   it('consent is an append-only ledger: grant, withdraw, re-grant → 3 rows, latest granted', async () => {
     const subject = await seedContact(h, owner, 'consenter');
@@ -159,7 +159,7 @@ describe('privacy: restriction, objection and consent', () => {
       ),
     ).rejects.toThrow(/permission denied/);
     await h.sql('rollback').catch(() => undefined);
-  });
+  }, 90000);
 
   it('cookie choices and age attestation are recorded for members; marketing stops for suppressed addresses', async () => {
     const first = await h.expectStatus(201, 'POST', `${P}/me/consents`, {
@@ -200,5 +200,5 @@ describe('privacy: restriction, objection and consent', () => {
     expect(
       await allowed({ subject: { email: 'someone-else@example.test' }, purpose: 'marketing' }),
     ).toBe(true);
-  });
+  }, 90000);
 });

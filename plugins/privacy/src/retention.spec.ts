@@ -73,7 +73,7 @@ describe('privacy: retention', () => {
       owner.workspaceId,
     ]);
     expect(left.map((r) => r.id).sort()).toEqual([held.ticketIds[0], recent.ticketIds[0]].sort());
-  });
+  }, 120000);
 
   it('IP addresses of sessions are nulled after N days; the newest session keeps its address (PRV-13)', async () => {
     const now = await fresh();
@@ -103,7 +103,7 @@ describe('privacy: retention', () => {
     } finally {
       h.clock.offsetMs = 0;
     }
-  });
+  }, 120000);
 
   it('delivery logs older than their policy go; newer ones stay (PRV-09)', async () => {
     const now = await fresh();
@@ -146,7 +146,7 @@ describe('privacy: retention', () => {
       receiver.close();
       h.clock.offsetMs = 0;
     }
-  });
+  }, 120000);
 
   it('refuses unknown targets (404) and a dry run of a target kept for ever (409)', async () => {
     const now = await fresh();
@@ -171,5 +171,5 @@ describe('privacy: retention', () => {
         'privacy.exports',
       ]),
     );
-  });
+  }, 120000);
 });

@@ -26,21 +26,37 @@ export async function piiSweep(h: MembersHarness, needles: readonly string[]): P
       order by 1, 2, 3`,
   );
   const hits: SweepHit[] = [];
+  // LIKE patterns for the prefilter (a `_` or `%` in a needle only widens it: the per-column
+  // check below is exact), as one array literal.
+  const patterns = `{${needles
+    .map((n) => `"%${n.toLowerCase().replace(/["\\]/g, (c) => `\\${c}`)}%"`)
+    .join(',')}}`;
+  // One query per table over all its columns; only a table with a hit is searched per column.
+  const tables = new Map<string, string[]>();
   for (const column of columns) {
     const target = `"${column.table_schema}"."${column.table_name}"`;
-    const col = `"${column.column_name}"`;
-    for (const needle of needles) {
-      const rows = await h.sql(
-        `select left(${col}::text, 200) as sample from ${target}
-          where strpos(lower(${col}::text), lower(?)) > 0 limit 1`,
-        [needle],
-      );
-      if (rows.length > 0) {
-        hits.push({
-          where: `${column.table_schema}.${column.table_name}.${column.column_name}`,
-          needle,
-          sample: String(rows[0].sample),
-        });
+    tables.set(target, [...(tables.get(target) ?? []), String(column.column_name)]);
+  }
+  for (const [target, cols] of tables) {
+    const all = cols.map((c) => `coalesce(lower("${c}"::text), '')`).join(` || ' ' || `);
+    const any = await h.sql(`select 1 from ${target} where (${all}) like any(?::text[]) limit 1`, [
+      patterns,
+    ]);
+    if (any.length === 0) continue;
+    for (const col of cols) {
+      for (const needle of needles) {
+        const rows = await h.sql(
+          `select left("${col}"::text, 200) as sample from ${target}
+            where strpos(lower("${col}"::text), lower(?)) > 0 limit 1`,
+          [needle],
+        );
+        if (rows.length > 0) {
+          hits.push({
+            where: `${target.replaceAll('"', '')}.${col}`,
+            needle,
+            sample: String(rows[0].sample),
+          });
+        }
       }
     }
   }
