@@ -117,13 +117,14 @@ export const billingModule = definePlugin<BillingOptions, BillingOptionsInput | 
     for (const route of billingRoutes()) ctx.route(route);
 
     // A read-only workspace creates nothing new; reading, exporting and settling stay open.
+    // Messages a channel receives (no actor) always land: a customer's email is never refused.
     const writable = async (hc: HookContext) => {
-      if (hc.workspaceId)
+      if (hc.workspaceId && hc.actor)
         await hc.scope.cradle.entitlements.assertWritable(hc.scope, hc.workspaceId);
     };
     // A plan's monthly ticket volume (`ticketsPerMonth`), counted only when the plan sets one.
     ctx.hooks.tap('ticket.beforeCreate', async (draft, hc) => {
-      if (!hc.workspaceId) return draft;
+      if (!hc.workspaceId || !hc.actor) return draft;
       const { entitlements, clock } = hc.scope.cradle;
       const limit = await entitlements.limit(hc.scope, hc.workspaceId, 'ticketsPerMonth');
       if (limit === null) await writable(hc);

@@ -92,7 +92,7 @@ describe('billing without a provider', () => {
       body: { planId: 'pro' },
     });
     expect([checkout.status, checkout.body.code]).toEqual([422, 'unknown_plan']);
-  });
+  }, 90_000);
 });
 
 describe('billing with a provider', () => {
@@ -141,7 +141,7 @@ describe('billing with a provider', () => {
       usage: { seats: 2 },
       overage: [],
     });
-  });
+  }, 90_000);
 
   it('refuses the inbox past the limit, and a gated feature the plan lacks', async () => {
     const owner = await h.signUp();
@@ -165,7 +165,7 @@ describe('billing with a provider', () => {
       'PLAN_FEATURE_UNAVAILABLE',
       'forecasts',
     ]);
-  });
+  }, 90_000);
 
   it("counts the plan's monthly tickets and refuses the one past them", async () => {
     const owner = await h.signUp();
@@ -178,7 +178,7 @@ describe('billing with a provider', () => {
     });
     // Another workspace's tickets do not count against this one.
     await h.createTicket(await h.signUp('other'));
-  });
+  }, 90_000);
 
   it('lets a billing.resolveEntitlements tap replace the computed entitlements', async () => {
     const owner = await h.signUp();
@@ -187,7 +187,7 @@ describe('billing with a provider', () => {
     await h.addMember(owner, 'agent', 'a2'); // 3 seats: past the plan's 2, within the override
     const res = await h.expectStatus(200, 'GET', '/billing/entitlements', { token: owner.token });
     expect(res.body.limits).toEqual({ seats: 10 });
-  });
+  }, 90_000);
 
   it("keeps each workspace's billing contact to itself", async () => {
     const a = await h.signUp('a');
@@ -218,5 +218,5 @@ describe('billing with a provider', () => {
     });
     expect(invalid.status).toBe(400);
     expect(JSON.stringify(invalid.body)).toContain('body.address.country');
-  });
+  }, 90_000);
 });

@@ -5,6 +5,7 @@
  */
 import { billingModule } from '../../../core/src/billing/billing.module.js';
 import { startBilling, type BillingHarness } from '../../../core/src/billing/testkit.test.js';
+import { inWorkspaceScope } from '../../../core/src/tenancy/index.js';
 import billingManual from './index.js';
 
 describe('billing-manual', () => {
@@ -45,7 +46,7 @@ describe('billing-manual', () => {
       readOnly: false,
     });
     for (let i = 0; i < 3; i++) await h.addMember(owner, 'agent', `a${i}`);
-  });
+  }, 90_000);
 
   it('assigns plan and seats by hand, refuses fewer seats than agents, and audits it', async () => {
     const owner = await h.signUp();
@@ -88,7 +89,7 @@ describe('billing-manual', () => {
       },
     );
     expect(self.status).toBe(403);
-  });
+  }, 90_000);
 
   it("keeps one workspace's subscription out of another's view", async () => {
     const a = await h.signUp('a');
@@ -107,10 +108,14 @@ describe('billing-manual', () => {
       { token: b.token, body: { planId: 'self-hosted', seats: 1 } },
     );
     expect(attempt.status).toBe(403);
-  });
+  }, 90_000);
 
   it('past_due keeps working through the grace period, then reads only', async () => {
     const owner = await h.signUp();
+    const inbox = await h.expectStatus(201, 'POST', '/inboxes', {
+      token: owner.token,
+      body: { channelType: 'api', name: 'API' },
+    });
     await assign(owner.workspaceId, { planId: 'team', seats: 2, status: 'past_due' });
     await h.createTicket(owner);
     // Eight days later (the grace period is seven): as if past_due began then.
@@ -124,7 +129,22 @@ describe('billing-manual', () => {
       details: { reason: 'payment_overdue' },
     });
     await h.expectStatus(200, 'GET', '/tickets', { token: owner.token });
-  });
+    // A customer's message that a channel receives still lands (nobody's mail is refused).
+    const scope = h.t.hd.createScope();
+    try {
+      const result = await inWorkspaceScope(scope, owner.workspaceId, () =>
+        scope.cradle.channelInbound.receive(scope, owner.workspaceId, {
+          inboxId: inbox.body.id,
+          from: { email: 'customer@example.test' },
+          subject: 'Still there?',
+          text: 'Hello',
+        }),
+      );
+      expect(result.outcome).toBe('created');
+    } finally {
+      await scope.dispose();
+    }
+  }, 90_000);
 
   it('the operator sees subscriptions by status and MRR; owners see neither', async () => {
     const owner = await h.signUp();
@@ -146,7 +166,7 @@ describe('billing-manual', () => {
     expect(summary.body.mrr).toEqual([{ currency: 'eur', amount: expect.any(Number) }]);
     expect(summary.body.mrr[0].amount).toBeGreaterThanOrEqual(4 * 1500);
     await h.expectStatus(403, 'GET', '/billing/operator/summary', { token: owner.token });
-  });
+  }, 90_000);
 
   it('exports the billing contact to its data subject and erases it', async () => {
     const owner = await h.signUp();
@@ -187,5 +207,5 @@ describe('billing-manual', () => {
       await scope.dispose();
     }
     await h.expectStatus(404, 'GET', '/billing/contact', { token: owner.token });
-  });
+  }, 90_000);
 });

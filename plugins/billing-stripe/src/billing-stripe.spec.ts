@@ -69,7 +69,7 @@ describe('billing-stripe', () => {
     (await h.sql('select status from billing_stripe_event where id = ?', [eventId]))[0]?.status as
       string | undefined;
   const processed = (eventId: string) =>
-    eventually(async () => (await stored(eventId)) === 'processed');
+    eventually(async () => (await stored(eventId)) === 'processed', 30_000);
   const billing = async (p: Person) =>
     (await h.expectStatus(200, 'GET', '/billing', { token: p.token })).body;
 
@@ -110,7 +110,7 @@ describe('billing-stripe', () => {
     });
     const portal = await h.expectStatus(200, 'POST', '/billing/portal', { token: owner.token });
     expect(portal.body.url).toMatch(/^https:\/\/billing\.stripe\.test\//);
-  });
+  }, 90_000);
 
   it('contributes the billing page, the banner and the operator view to the admin UI', async () => {
     const owner = await h.signUp();
@@ -123,7 +123,7 @@ describe('billing-stripe', () => {
     expect(await slots(owner.token)).toEqual(['dashboard.widgets', 'settings.pages']);
     expect(await slots(agent.token)).toEqual(['dashboard.widgets']);
     expect(await slots(h.operator.token)).toEqual(['dashboard.widgets', 'nav', 'settings.pages']);
-  });
+  }, 90_000);
 
   it('refuses a bad, missing or stale signature with 400 and stores nothing', async () => {
     const event = fake.event('customer.subscription.updated', {
@@ -147,7 +147,7 @@ describe('billing-stripe', () => {
       expect(((await res.json()) as { code: string }).code).toBe('invalid_signature');
     }
     expect(await stored(event.id)).toBeUndefined();
-  });
+  }, 90_000);
 
   it('processes the same event once, and converges when updated arrives before created', async () => {
     const { owner, subscription } = await subscribe();
@@ -174,7 +174,7 @@ describe('billing-stripe', () => {
       [owner.workspaceId],
     );
     expect(changes[0].n).toBe(1);
-  });
+  }, 90_000);
 
   it('dunning: payment failed → past_due with a portal link in the notice; paid → active', async () => {
     const { owner, subscription } = await subscribe();
@@ -212,7 +212,7 @@ describe('billing-stripe', () => {
     expect((await billing(owner)).subscription.status).toBe('active');
     const invoices = await h.expectStatus(200, 'GET', '/billing/invoices', { token: owner.token });
     expect(invoices.body).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('a canceled subscription makes the workspace read-only: reads work, creates are refused', async () => {
     const { owner, subscription } = await subscribe();
@@ -231,15 +231,16 @@ describe('billing-stripe', () => {
     expect(refused.body.code).toBe('SUBSCRIPTION_READ_ONLY');
     await h.expectStatus(200, 'GET', '/tickets', { token: owner.token });
     expect(await h.lastMail(owner.email, 'billing_canceled')).toBeDefined();
-  });
+  }, 90_000);
 
   it('keeps Stripe seats in step with agents and stops at the plan limit', async () => {
     const { owner, subscription } = await subscribe();
     await h.addMember(owner, 'agent', 'a1');
     await eventually(
       async () => fake.subscriptions.get(subscription.id)!.items.data[0].quantity === 2,
+      30_000,
     );
-    await eventually(async () => (await billing(owner)).subscription.seats === 2);
+    await eventually(async () => (await billing(owner)).subscription.seats === 2, 30_000);
     await h.addMember(owner, 'agent', 'a2');
     const over = await h.call('POST', '/invitations', {
       token: owner.token,
@@ -252,7 +253,7 @@ describe('billing-stripe', () => {
       body: { planId: 'solo' },
     });
     expect([down.status, down.body.code]).toEqual([409, 'downgrade_below_usage']);
-  });
+  }, 90_000);
 
   it('ignores events about customers it does not know, and unhandled types', async () => {
     const event = fake.event('customer.subscription.updated', {
@@ -262,11 +263,11 @@ describe('billing-stripe', () => {
       metadata: {},
     });
     await post(event);
-    await eventually(async () => (await stored(event.id)) === 'ignored');
+    await eventually(async () => (await stored(event.id)) === 'ignored', 30_000);
     const other = fake.event('charge.refunded', { id: 'ch_1', object: 'charge' });
     await post(other);
-    await eventually(async () => (await stored(other.id)) === 'ignored');
-  });
+    await eventually(async () => (await stored(other.id)) === 'ignored', 30_000);
+  }, 90_000);
 });
 
 describe('billing-stripe trial and notices', () => {
@@ -329,7 +330,7 @@ describe('billing-stripe trial and notices', () => {
       body: { planId: 'pro' },
     });
     expect(checkout.body.url).toMatch(/^https:\/\/checkout\.stripe\.test\//);
-  });
+  }, 90_000);
 
   it("sends the operator's trial-ending notice once, and follows the customer's details", async () => {
     const owner = await h.signUp();
@@ -345,13 +346,14 @@ describe('billing-stripe trial and notices', () => {
     subscription.trial_end = Math.floor(Date.now() / 1000) + 2 * 86400;
     const event = fake.event('checkout.session.completed', session);
     await post(event);
-    await eventually(async () => (await stored(event.id)) === 'processed');
+    await eventually(async () => (await stored(event.id)) === 'processed', 30_000);
 
     for (let i = 0; i < 2; i++) {
       await h.t.hd.container.resolve('jobs').send('billing.sweep', {});
     }
     await eventually(
       async () => (await h.lastMail(owner.email, 'billing_trial_ending')) !== undefined,
+      30_000,
     );
     const mail = (await h.lastMail(owner.email, 'billing_trial_ending'))!;
     expect(mail.subject).toMatch(/^Heads up, Workspace /);
@@ -384,10 +386,10 @@ describe('billing-stripe trial and notices', () => {
     Object.assign(customer, { email: 'new@customer.test', name: 'New Name' });
     const updated = fake.event('customer.updated', customer);
     await post(updated);
-    await eventually(async () => (await stored(updated.id)) === 'processed');
+    await eventually(async () => (await stored(updated.id)) === 'processed', 30_000);
     const contact = await h.expectStatus(200, 'GET', '/billing/contact', { token: owner.token });
     expect(contact.body).toMatchObject({ name: 'New Name', email: 'new@customer.test' });
-  });
+  }, 90_000);
 
   const post = (event: object) => {
     const payload = JSON.stringify(event);
