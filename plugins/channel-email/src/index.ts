@@ -58,6 +58,7 @@ export const emailChannel = definePlugin<EmailOptions, EmailOptionsInput | undef
   core: '^0.1.0',
   description:
     'Email channel: SMTP/IMAP/HTTP inbound, threading, outbound with delivery events, the Mailer',
+  dependsOn: { identity: '^0.1.0', tickets: '^0.1.0', inboxes: '^0.1.0' },
   options: EmailOptionsSchema,
   entities: emailEntities,
   migrations: emailMigrations,
