@@ -66,6 +66,7 @@ const log = (line) => process.stdout.write(`${line}\n`);
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 
 const signature = `${N}/${AGENTS}/${DAYS}/v2`;
+// Histograms of durations in the daily rollup (added after v2 seeds: filled in place).
 await pool.query(`create table if not exists bench_meta (signature text)`);
 const [meta] = (await pool.query('select signature from bench_meta')).rows;
 if (meta?.signature !== signature) {
@@ -125,6 +126,36 @@ if (meta?.signature !== signature) {
   await pool.query('delete from bench_meta');
   await pool.query('insert into bench_meta values ($1)', [signature]);
   log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+await pool.query('alter table analytics_rollup_day add column if not exists hist integer[]');
+const missing = await pool.query(
+  `select 1 from analytics_rollup_day where kind in ('first_response', 'solved') and hist is null limit 1`,
+);
+if (missing.rowCount > 0) {
+  log('filling the daily duration histograms…');
+  // The same buckets as rollups/histogram.ts: 0 for < 30 s, then factors of 1.2, 70 in all.
+  await pool.query(`
+    with b as (
+      select d.dim, a.kind, (a.at at time zone 'UTC')::date as day, d.value,
+             least(69, case when a.seconds < 30 then 0
+                            else 1 + floor(ln(a.seconds / 30.0) / ln(1.2) + 1e-9)::int end) as bucket,
+             count(*)::int as n
+        from analytics_ticket_activity a
+       cross join lateral (values ('all', ''), ('agent', coalesce(a.agent_id::text, '')),
+             ('team', coalesce(a.team_id::text, '')), ('inbox', coalesce(a.inbox_id::text, '')),
+             ('channel', a.channel), ('priority', a.priority), ('tag', '')) as d(dim, value)
+       where a.kind in ('first_response', 'solved')
+       group by 1, 2, 3, 4, 5),
+    h as (
+      select c.dim, c.kind, c.day, c.value,
+             array(select coalesce((select n from b where b.dim = c.dim and b.kind = c.kind
+                      and b.day = c.day and b.value = c.value and b.bucket = g), 0)
+                     from generate_series(0, 69) as g) as hist
+        from (select distinct dim, kind, day, value from b) c)
+    update analytics_rollup_day r set hist = h.hist from h
+     where r.workspace_id = '${WS}' and r.dim = h.dim and r.kind = h.kind and r.day = h.day
+       and r.value = h.value`);
+  await pool.query('vacuum analyze analytics_rollup_day');
 }
 const sizes = (
   await pool.query(`select (select count(*) from analytics_ticket_activity)::int as activities,

@@ -14,6 +14,7 @@ import type { PersonalDataHandlers, PersonalDataSubject } from '@novumdesk/core'
 import { withWorkspace } from '@novumdesk/core';
 import { iso, sqlFor, type Sql } from './db.js';
 import { forgetSubject, object, withdrawObjection } from './usage/store.js';
+import { HIST_SUM } from './rollups/store.js';
 
 const subjectOf = (s: PersonalDataSubject) => ({ kind: s.kind, id: s.id });
 
@@ -35,12 +36,13 @@ async function anonymizeAgent(sql: Sql, workspaceId: string, agentId: string): P
   ]);
   await sql(
     `insert into analytics_rollup_day as t (workspace_id, dim, kind, day, value, count,
-       sum_seconds, sum_replies)
-     select workspace_id, dim, kind, day, '', count, sum_seconds, sum_replies
+       sum_seconds, sum_replies, hist)
+     select workspace_id, dim, kind, day, '', count, sum_seconds, sum_replies, hist
        from analytics_rollup_day where workspace_id = ? and dim = 'agent' and value = ?
      on conflict (workspace_id, dim, kind, day, value) do update set
        count = t.count + excluded.count, sum_seconds = t.sum_seconds + excluded.sum_seconds,
-       sum_replies = t.sum_replies + excluded.sum_replies`,
+       sum_replies = t.sum_replies + excluded.sum_replies,
+       hist = ${HIST_SUM('t.hist', 'excluded.hist')}`,
     [workspaceId, agentId],
   );
   await sql(

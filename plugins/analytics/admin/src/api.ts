@@ -28,6 +28,8 @@ export interface TimesRow {
   repliesPerSolved: number | null;
 }
 export interface TimesReport {
+  /** Percentiles from the daily histograms (within 10 %) rather than exact. */
+  approximate: boolean;
   rows: TimesRow[];
   totals: Omit<TimesRow, 'period' | 'group'>;
 }

@@ -14,7 +14,9 @@ import { tenantTableSql } from '@novumdesk/core';
  * - `analytics_rollup_day`: the activities summed per local day (in the plugin's `timeZone`) for
  *   one dimension at a time (`all`, agent, team, inbox, channel, priority, tag; `value` '' for
  *   none): a 90-day report grouped by day and agent reads a few thousand rows, from the index
- *   alone (`include (count)`) once the table is vacuumed.
+ *   alone (`include (count)`) once the table is vacuumed. For first responses and solves, `hist`
+ *   is a fixed log-scale histogram of the durations (rollups/histogram.ts): percentiles over
+ *   months come from it.
  * - `analytics_rebuild`: progress of a rebuild from scratch.
  *
  * Usage analytics (first party, consent-based):
@@ -89,6 +91,7 @@ export const ANALYTICS_TABLE_SQL = [
      count integer not null,
      sum_seconds bigint not null default 0,
      sum_replies bigint not null default 0,
+     hist integer[] null,
      primary key (workspace_id, dim, kind, day, value) include (count)
    )`,
   `create table analytics_rebuild (

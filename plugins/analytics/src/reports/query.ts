@@ -7,8 +7,9 @@
  *   the activity table (exact percentiles, `percentile_cont`);
  * - the backlog (tickets now in an open category) from the per-ticket facts.
  */
-import type { Sql } from '../db.js';
+import type { Row, Sql } from '../db.js';
 import { periodsOf, wholeHourOffsets, type Interval } from './periods.js';
+import { addHistograms, emptyHistogram, percentile } from '../rollups/histogram.js';
 
 export const GROUPS = ['none', 'agent', 'team', 'inbox', 'channel', 'tag', 'priority'] as const;
 export type GroupBy = (typeof GROUPS)[number];
@@ -276,6 +277,8 @@ export interface TimesRow {
 }
 
 export interface TimesReport {
+  /** From the daily histograms (within ±10 %), or exact from the activities. */
+  approximate: boolean;
   rows: TimesRow[];
   totals: Omit<TimesRow, 'period' | 'group'>;
 }
@@ -283,11 +286,121 @@ export interface TimesReport {
 const EMPTY: Percentiles = { count: 0, median: null, p90: null };
 const round = (v: unknown) => (v == null ? null : Math.round(Number(v) * 100) / 100);
 
+interface HistCell {
+  period: string;
+  group: string | null;
+  kind: string;
+  count: number;
+  replies: number;
+  hist: number[];
+}
+
+/** Times from the daily rollup's histograms (the report is in the rollup's time zone). */
+async function dailyTimes(
+  sql: Sql,
+  workspaceId: string,
+  q: ReportQuery,
+  plan: { dim: string; value?: string },
+  dayZone: string,
+): Promise<TimesReport> {
+  const rows = await sql(
+    `select to_char(date_trunc(?, day::timestamp), 'YYYY-MM-DD') as period,
+            ${q.groupBy === 'none' ? 'null::text' : `nullif(value, '')`} as grp, kind, count,
+            sum_replies, hist
+       from analytics_rollup_day
+      where workspace_id = ? and dim = ? and kind in ('first_response', 'solved')
+        and day >= ?::date and day <= ?::date ${plan.value !== undefined ? 'and value = ?' : ''}`,
+    [
+      q.interval,
+      workspaceId,
+      plan.dim,
+      q.from,
+      q.to,
+      ...(plan.value !== undefined ? [plan.value] : []),
+    ],
+  );
+  const cells = new Map<string, HistCell>();
+  const total = new Map<string, HistCell>();
+  const add = (
+    map: Map<string, HistCell>,
+    key: string,
+    period: string,
+    group: string | null,
+    r: Row,
+  ) => {
+    let cell = map.get(key);
+    if (!cell) {
+      cell = {
+        period,
+        group,
+        kind: r.kind as string,
+        count: 0,
+        replies: 0,
+        hist: emptyHistogram(),
+      };
+      map.set(key, cell);
+    }
+    cell.count += Number(r.count);
+    cell.replies += Number(r.sum_replies);
+    addHistograms(cell.hist, (r.hist as number[] | null) ?? []);
+  };
+  for (const r of rows) {
+    const grp = (r.grp as string | null) ?? null;
+    add(
+      cells,
+      `${r.period as string}|${grp ?? ''}|${r.kind as string}`,
+      r.period as string,
+      grp,
+      r,
+    );
+    add(total, r.kind as string, '', null, r);
+  }
+  const toRow = (period: string, group: string | null): TimesRow => ({
+    period,
+    group,
+    firstResponse: { ...EMPTY },
+    resolution: { ...EMPTY },
+    repliesPerSolved: null,
+  });
+  const fill = (row: TimesRow, c: HistCell) => {
+    const p: Percentiles = {
+      count: c.count,
+      median: percentile(c.hist, 0.5),
+      p90: percentile(c.hist, 0.9),
+    };
+    if (c.kind === 'first_response') row.firstResponse = p;
+    else {
+      row.resolution = p;
+      row.repliesPerSolved = c.count > 0 ? round(c.replies / c.count) : null;
+    }
+  };
+  const out = new Map<string, TimesRow>();
+  if (q.groupBy === 'none')
+    for (const p of periodsOf(q.from, q.to, q.interval)) out.set(`${p}|`, toRow(p, null));
+  for (const c of cells.values()) {
+    const key = `${c.period}|${c.group ?? ''}`;
+    let row = out.get(key);
+    if (!row) out.set(key, (row = toRow(c.period, c.group)));
+    fill(row, c);
+  }
+  const totalsRow = toRow('', null);
+  for (const c of total.values()) fill(totalsRow, c);
+  const { period: _p, group: _g, ...totals } = totalsRow;
+  if (q.groupBy === 'tag') {
+    const flat = await timesReport(sql, workspaceId, { ...q, groupBy: 'none' }, dayZone);
+    Object.assign(totals, flat.totals);
+  }
+  return { approximate: true, rows: sortRows(onlyFilteredTag(q, [...out.values()])), totals };
+}
+
 export async function timesReport(
   sql: Sql,
   workspaceId: string,
   q: ReportQuery,
+  dayZone?: string,
 ): Promise<TimesReport> {
+  const plan = dailyPlan(q, dayZone);
+  if (plan && dayZone !== undefined) return dailyTimes(sql, workspaceId, q, plan, dayZone);
   const group = groupSql(q.groupBy, 'agent_id');
   const filter = filterSql(q.filters, 'agent_id', true);
   const select = (grouped: boolean) =>
@@ -341,7 +454,11 @@ export async function timesReport(
   const totals = toRow('', null);
   for (const r of await select(false)) fill(totals, r);
   const { period: _p, group: _g, ...totalValues } = totals;
-  return { rows: sortRows(onlyFilteredTag(q, [...cells.values()])), totals: totalValues };
+  return {
+    approximate: false,
+    rows: sortRows(onlyFilteredTag(q, [...cells.values()])),
+    totals: totalValues,
+  };
 }
 
 export const BACKLOG_STATUSES = ['new', 'open', 'pending', 'on_hold'] as const;

@@ -172,13 +172,13 @@ export function reportRoutes(options: { timeZone: string }): RouteDefinition[] {
       async handler({ query, scope, actor }) {
         const sql = sqlFor(scope.cradle.em);
         const workspaceId = workspaceOf(actor);
-        const report = await timesReport(sql, workspaceId, reportQuery(query));
+        const report = await timesReport(sql, workspaceId, reportQuery(query), dayZone);
         const result: z.input<typeof TimesReportSchema> = { ...header(query), ...report };
         if (query.compare === 'previous') {
           const range = previousRange(query.from, query.to);
           result.previous = {
             ...range,
-            ...(await timesReport(sql, workspaceId, reportQuery(query, range))),
+            ...(await timesReport(sql, workspaceId, reportQuery(query, range), dayZone)),
           };
         }
         return result;

@@ -105,6 +105,9 @@ const TimesValues = {
   repliesPerSolved: z.number().nullable(),
 };
 const TimesBody = z.object({
+  approximate: z
+    .boolean()
+    .describe('true: percentiles from the daily histograms (within ±10 %); false: exact'),
   rows: z.array(z.object({ period: z.string(), group: Group, ...TimesValues })),
   totals: z.object(TimesValues),
 });

@@ -18,6 +18,7 @@ import {
   type TicketHistory,
 } from './derive.js';
 import { iso, pgArray, textList, type Row, type Sql } from '../db.js';
+import { bucketOf, emptyHistogram } from './histogram.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -187,7 +188,16 @@ interface DayDelta {
   count: number;
   sum_seconds: number;
   sum_replies: number;
+  hist: number[] | null;
 }
+
+const TIMED: ReadonlySet<string> = new Set(['first_response', 'solved']);
+
+/** Element-wise sum of two histograms in SQL (an ON CONFLICT update; also used by erasure). */
+export const HIST_SUM = (a: string, b: string) =>
+  `case when ${a} is null then ${b} when ${b} is null then ${a} else
+     (select array_agg(x.v + y.v order by x.i) from unnest(${a}) with ordinality as x(v, i)
+        join unnest(${b}) with ordinality as y(v, i) on x.i = y.i) end`;
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 /** The local date (YYYY-MM-DD) of `at` in `timeZone`. */
@@ -228,9 +238,11 @@ function addToDays(
     const key = `${dim}|${a.kind}|${day}|${value}`;
     let cell = cells.get(key);
     if (!cell) {
-      cell = { dim, kind: a.kind, day, value, count: 0, sum_seconds: 0, sum_replies: 0 };
+      const hist = TIMED.has(a.kind) ? emptyHistogram() : null;
+      cell = { dim, kind: a.kind, day, value, count: 0, sum_seconds: 0, sum_replies: 0, hist };
       cells.set(key, cell);
     }
+    if (cell.hist && a.seconds !== null) cell.hist[bucketOf(a.seconds)]! += sign;
     cell.count += sign;
     cell.sum_seconds += sign * (a.seconds ?? 0);
     cell.sum_replies += sign * (a.replies ?? 0);
@@ -380,14 +392,18 @@ export async function refreshTickets(
   if (dayDeltas.length > 0) {
     await sql(
       `insert into analytics_rollup_day as t (workspace_id, dim, kind, day, value, count,
-         sum_seconds, sum_replies)
-       select ?, r.dim, r.kind, r.day, r.value, r.count, r.sum_seconds, r.sum_replies
+         sum_seconds, sum_replies, hist)
+       select ?, r.dim, r.kind, r.day, r.value, r.count, r.sum_seconds, r.sum_replies,
+              case when r.hist is null then null else
+                (select array_agg(e::int order by i)
+                   from jsonb_array_elements_text(r.hist) with ordinality as h(e, i)) end
          from jsonb_to_recordset(?::jsonb) as r(dim text, kind text, day date, value text,
-              count int, sum_seconds bigint, sum_replies bigint)
+              count int, sum_seconds bigint, sum_replies bigint, hist jsonb)
        on conflict (workspace_id, dim, kind, day, value) do update set
          count = t.count + excluded.count,
          sum_seconds = t.sum_seconds + excluded.sum_seconds,
-         sum_replies = t.sum_replies + excluded.sum_replies`,
+         sum_replies = t.sum_replies + excluded.sum_replies,
+         hist = ${HIST_SUM('t.hist', 'excluded.hist')}`,
       [workspaceId, JSON.stringify(dayDeltas)],
     );
     await sql(
