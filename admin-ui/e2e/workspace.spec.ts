@@ -178,6 +178,31 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     expect(await unlabelledControls(page)).toEqual([]);
   });
 
+  it('edits a custom field and a custom status of the ticket', async () => {
+    await e.api(ownerToken, 'POST', '/api/v1/ticket-fields', {
+      key: 'device',
+      label: 'Device',
+      type: 'dropdown',
+      options: [
+        { value: 'printer', label: 'Printer' },
+        { value: 'laptop', label: 'Laptop' },
+      ],
+    });
+    await e.api(ownerToken, 'POST', '/api/v1/ticket-statuses', {
+      name: 'Waiting for parts',
+      category: 'pending',
+    });
+    await page.reload();
+    await page.getByLabel('Device').selectOption('printer');
+    await page.getByLabel('Custom status').selectOption({ label: 'Waiting for parts' });
+    await eventually(async () => {
+      const [row] = await e.sql(
+        `select custom_fields, status_id from ticket where subject = 'Printer on fire'`,
+      );
+      return row.custom_fields?.device === 'printer' && row.status_id !== null;
+    });
+  });
+
   it('bulk-closes selected tickets from the queue', async () => {
     for (const n of [1, 2, 3]) {
       await e.api(ownerToken, 'POST', '/api/v1/tickets', {
