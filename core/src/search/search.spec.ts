@@ -86,7 +86,7 @@ describe('search module', () => {
       nextCursor: string | null;
       provider: string;
     };
-  const ids = (hits: Hit[]) => hits.map((hit) => hit.id).sort();
+  const ids = (hits: readonly { id: string }[]) => hits.map((hit) => hit.id).sort();
 
   it('finds tickets by subject, message and note, notes only for agents, with safe highlights', async () => {
     const owner = await h.signUp();
@@ -106,7 +106,7 @@ describe('search module', () => {
     const agent = await search(owner, 'q=printer&type=tickets');
     // The test plugin's provider hands ordinary queries to the PostgreSQL one.
     expect(agent.provider).toBe('fake-engine');
-    expect(ids(agent.data)).toEqual(ids([bySubject, byMessage, byNote] as Hit[]));
+    expect(ids(agent.data)).toEqual(ids([bySubject, byMessage, byNote]));
     // A subject match weighs more than a body match.
     expect(agent.data[0]!.id).toBe(bySubject.id);
     const subjectHit = agent.data.find((hit) => hit.id === bySubject.id)!;
@@ -128,7 +128,7 @@ describe('search module', () => {
     // A read-only member (tickets:read, no tickets:write) never matches on notes.
     const reader = await h.addMember(owner, 'read_only', 'reader');
     const read = await search(reader, 'q=printer&type=tickets');
-    expect(ids(read.data)).toEqual(ids([bySubject, byMessage] as Hit[]));
+    expect(ids(read.data)).toEqual(ids([bySubject, byMessage]));
     expect(JSON.stringify(read.data)).not.toContain('Internal');
   });
 
@@ -136,7 +136,7 @@ describe('search module', () => {
     const owner = await h.signUp();
     const a = await ticket(owner, 'Scanner firmware update failed', 'Error 0x51');
     const b = await ticket(owner, 'Scanner works again', 'Thanks, firmware fixed it');
-    expect(ids((await search(owner, 'q=firmw&type=tickets')).data)).toEqual(ids([a, b] as Hit[]));
+    expect(ids((await search(owner, 'q=firmw&type=tickets')).data)).toEqual(ids([a, b]));
     expect(ids((await search(owner, 'q=scanner%20-again&type=tickets')).data)).toEqual([a.id]);
     const phrase = await search(owner, `q=${encodeURIComponent('"update failed"')}&type=tickets`);
     expect(ids(phrase.data)).toEqual([a.id]);
@@ -158,16 +158,12 @@ describe('search module', () => {
       body: { status: 'solved' },
     });
     const q = 'q=refund&type=tickets';
-    expect(ids((await search(owner, `${q}&status=open,solved`)).data)).toEqual(
-      ids([open, solved] as Hit[]),
-    );
+    expect(ids((await search(owner, `${q}&status=open,solved`)).data)).toEqual(ids([open, solved]));
     expect(ids((await search(owner, `${q}&status=open&status=new`)).data)).toEqual(
-      ids([open, other] as Hit[]),
+      ids([open, other]),
     );
     expect(ids((await search(owner, `${q}&assigneeId=${owner.userId}`)).data)).toEqual([open.id]);
-    expect(ids((await search(owner, `${q}&assigneeId=none`)).data)).toEqual(
-      ids([solved, other] as Hit[]),
-    );
+    expect(ids((await search(owner, `${q}&assigneeId=none`)).data)).toEqual(ids([solved, other]));
     expect(ids((await search(owner, `${q}&tag=VIP`)).data)).toEqual([other.id]);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect((await search(owner, `${q}&createdFrom=${tomorrow}`)).data).toEqual([]);
