@@ -6,7 +6,6 @@
  * finds nothing (PRV-04, PRV-24), the register keeps no cleartext (PRV-05, PRV-30), the trail
  * has a row per transition, the address is suppressed (PRV-08), and processing is denied.
  */
-import { eventually } from '@novumdesk/core/testing';
 import { piiSweep } from './sweep.test.js';
 import {
   P,
@@ -16,6 +15,7 @@ import {
   waitForState,
   type MembersHarness,
   type Person,
+  until,
 } from './testkit.test.js';
 
 describe('privacy: erasure', () => {
@@ -110,7 +110,7 @@ describe('privacy: erasure', () => {
     }
 
     // Let the outbox relay and webhook fan-out settle before sweeping.
-    await eventually(async () => {
+    await until(async () => {
       const pending = await h.sql(
         `select count(*)::int as n from domain_event where dispatched_at is null`,
       );

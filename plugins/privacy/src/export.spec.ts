@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { eventually } from '@novumdesk/core/testing';
 import {
   P,
   fileRequest,
@@ -15,6 +14,7 @@ import {
   waitForState,
   type MembersHarness,
   type Person,
+  until,
 } from './testkit.test.js';
 
 const require = createRequire(import.meta.url);
@@ -167,7 +167,7 @@ describe('privacy: export', () => {
       expect(expired.body.code).toBe('link_expired');
       const admin = await h.login(owner.email, owner.password);
       await h.expectStatus(202, 'POST', `${P}/retention/run`, { token: admin.token });
-      await eventually(async () => !(await storage.exists(row.export_key)));
+      await until(async () => !(await storage.exists(row.export_key)));
     } finally {
       h.clock.offsetMs = 0;
     }

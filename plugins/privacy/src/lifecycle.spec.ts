@@ -294,7 +294,7 @@ describe('privacy: request lifecycle, policies and declarations', () => {
 });
 
 async function waitForMail(h: MembersHarness, to: string, kind: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 60_000;
   while (!(await h.lastMail(to, kind))) {
     if (Date.now() > deadline) throw new Error(`no ${kind} message to ${to}`);
     await new Promise((r) => setTimeout(r, 100));

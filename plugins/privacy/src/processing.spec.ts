@@ -6,7 +6,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isProcessingAllowed, type ProcessingQuery } from '@novumdesk/core';
-import { eventually } from '@novumdesk/core/testing';
 import {
   P,
   fileRequest,
@@ -15,6 +14,7 @@ import {
   waitForState,
   type MembersHarness,
   type Person,
+  until,
 } from './testkit.test.js';
 
 describe('privacy: restriction, objection and consent', () => {
@@ -94,8 +94,8 @@ describe('privacy: restriction, objection and consent', () => {
             where d.workspace_id = ? and e.name = 'contact.updated' and e.payload->>'contactId' = ?`,
           [owner.workspaceId, contactId],
         );
-      await eventually(async () => (await deliveries(loud.contactId)).length > 0);
-      await eventually(async () => {
+      await until(async () => (await deliveries(loud.contactId)).length > 0);
+      await until(async () => {
         const [{ n }] = await h.sql(
           `select count(*)::int as n from domain_event where dispatched_at is null`,
         );

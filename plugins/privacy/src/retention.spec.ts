@@ -5,8 +5,14 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually } from '@novumdesk/core/testing';
-import { P, seedContact, startPrivacy, type MembersHarness, type Person } from './testkit.test.js';
+import {
+  P,
+  seedContact,
+  startPrivacy,
+  type MembersHarness,
+  type Person,
+  until,
+} from './testkit.test.js';
 
 const DAY = 86_400_000;
 
@@ -24,7 +30,7 @@ describe('privacy: retention', () => {
 
   const runs = async (token: string, target: string, count: number) => {
     let data: { target: string; dryRun: boolean; processed: number; skippedHold: number }[] = [];
-    await eventually(async () => {
+    await until(async () => {
       const res = await h.expectStatus(200, 'GET', `${P}/retention/runs`, { token });
       data = res.body.data.filter(
         (r: { target: string; dryRun: boolean }) => r.target === target && !r.dryRun,
@@ -125,15 +131,15 @@ describe('privacy: retention', () => {
         body: { url: `http://127.0.0.1:${port}/hook`, eventTypes: ['ticket.created'] },
       });
       const early = await seedContact(h, owner, 'hooked');
-      await eventually(() => delivered(early.ticketIds[0]!));
+      await until(() => delivered(early.ticketIds[0]!));
       h.clock.offsetMs = 91 * DAY;
       const later = await fresh();
       // A delivery made "today" (91 days on): it must stay.
       const recent = await seedContact(h, later, 'hooked2');
-      await eventually(() => delivered(recent.ticketIds[0]!));
+      await until(() => delivered(recent.ticketIds[0]!));
       await h.expectStatus(202, 'POST', `${P}/retention/run`, { token: later.token });
       const cutoff = new Date(Date.now() + h.clock.offsetMs - 90 * DAY);
-      await eventually(async () => {
+      await until(async () => {
         const [{ n }] = await h.sql(
           `select count(*)::int as n from webhook_delivery where workspace_id = ? and created_at < ?`,
           [owner.workspaceId, cutoff],

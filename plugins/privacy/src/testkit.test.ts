@@ -16,6 +16,10 @@ import privacy from './index.js';
 import type { NovumConfigInput, PluginEntry } from '../../../core/src/index.js';
 
 export { uniqueEmail, type MembersHarness, type Person };
+
+/** `eventually` with room for a loaded machine (jobs poll every half second). */
+export const until = (check: () => Promise<boolean> | boolean, timeoutMs = 60_000) =>
+  eventually(check, timeoutMs);
 export const P = '/api/p/privacy';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -131,7 +135,7 @@ export async function waitForState(
   owner: Person,
   id: string,
   states: string[],
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<Body> {
   let last: Body = null;
   await eventually(async () => {
