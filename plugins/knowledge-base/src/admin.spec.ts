@@ -167,13 +167,25 @@ describe('knowledge base: editors’ API', () => {
     expect(published.body.publishedAt).toBeTruthy();
     await eventually(() => notices.some((n) => n.articleId === ready.body.id));
 
-    const feed = await h.ok(200, 'GET', '/api/v1/changes?limit=100', { token: a.token });
-    const event = feed.body.data.find(
-      (e: { name: string; payload: { articleId: string } }) =>
-        e.name === 'kb.article.published' && e.payload.articleId === ready.body.id,
-    );
+    // The feed shows an event once every older transaction in the cluster has finished: poll.
+    type Change = { name: string; payload: { articleId: string } };
+    let event: Change | undefined;
+    await eventually(async () => {
+      let cursor = '';
+      for (let page = 0; page < 20 && !event; page++) {
+        const feed = await h.ok(200, 'GET', `/api/v1/changes?limit=100${cursor}`, {
+          token: a.token,
+        });
+        event = (feed.body.data as Change[]).find(
+          (e) => e.name === 'kb.article.published' && e.payload.articleId === ready.body.id,
+        );
+        if (!feed.body.hasMore) break;
+        cursor = `&cursor=${encodeURIComponent(feed.body.nextCursor)}`;
+      }
+      return event !== undefined;
+    }, 20_000);
     expect(event).toBeTruthy();
-    expect(event.payload).toEqual({
+    expect(event!.payload).toEqual({
       articleId: ready.body.id,
       centerId: center.id,
       locales: ['en'],
