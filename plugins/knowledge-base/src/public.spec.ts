@@ -3,6 +3,7 @@
  * drafts, archived, internal and other workspaces' articles are 404 and absent from search,
  * sitemap and related lists; locale fallback; custom host names; CSP and caching on every page.
  */
+import { eventually } from '@novumdesk/core/testing';
 import { HELP_CSP } from './public/site.js';
 import {
   publishedArticle,
@@ -274,9 +275,12 @@ describe('knowledge base: public pages', () => {
     expect(vote.status).toBe(303);
     expect(vote.headers.location).toBe(`${path}?voted=1`);
     expect((await h.page(`${path}?voted=1`)).text).toContain('Thank you for your feedback.');
-    await new Promise((r) => setTimeout(r, 500));
-    const stats = await h.ok(200, 'GET', `/articles/${published.id}`, { token: a.token });
-    expect(stats.body.views).toBeGreaterThanOrEqual(2);
+    // Views are written in batches (every 0.2 s here).
+    let stats = await h.ok(200, 'GET', `/articles/${published.id}`, { token: a.token });
+    await eventually(async () => {
+      stats = await h.ok(200, 'GET', `/articles/${published.id}`, { token: a.token });
+      return stats.body.views >= 2;
+    });
     expect(stats.body.helpful).toBe(1);
     const feedback = await h.ok(200, 'GET', `/articles/${published.id}/feedback`, {
       token: a.token,
