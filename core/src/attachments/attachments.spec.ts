@@ -64,6 +64,8 @@ const policy = definePlugin({
               authorUserId: null,
               authorContactId: null,
               body: 'Received by a channel',
+              // Raw HTML from a channel: stored sanitized all the same.
+              bodyHtml: '<p>Received<img src=x onerror=alert(1)></p><script>alert(2)</script>',
             },
             clock.now(),
           );
@@ -296,6 +298,7 @@ describe('attachments', () => {
     const note = timeline.body.data.find(
       (i: { id: string }) => i.id === filed.body.messageId,
     ).message;
+    expect(note.bodyHtml).toBe('<p>Received<img /></p>');
     expect(note.attachments).toEqual([
       expect.objectContaining({
         id: filed.body.attachmentId,
@@ -349,10 +352,19 @@ describe('attachments', () => {
     const first = ticket.timeline[0].message;
     expect(first.bodyHtml).toBe(
       '<p>Hello <b>there</b> &amp; welcome</p><a rel="noopener noreferrer nofollow" target="_blank">bad</a>' +
-        '<a href="https://example.test/help" target="_blank" rel="noopener noreferrer nofollow">help</a>' +
+        '<a target="_blank" rel="noopener noreferrer nofollow" href="https://example.test/help">help</a>' +
         '<img /><img src="cid:logo@mail" /><ul><li>one</li><li>two</li></ul>',
     );
     expect(first.bodyText).toBe('Hello there & welcome\nbadhelp\n- one\n- two');
+    const relative = await h.expectStatus(201, 'POST', `/tickets/${ticket.id}/notes`, {
+      token: owner.token,
+      body: {
+        bodyHtml: '<a href="/admin/settings">here</a><img src="/api/v1/me"><img src="//x.test/p">',
+      },
+    });
+    expect(relative.body.bodyHtml).toBe(
+      '<a rel="noopener noreferrer nofollow" target="_blank">here</a><img /><img />',
+    );
     const reply = await h.expectStatus(201, 'POST', `/tickets/${ticket.id}/messages`, {
       token: owner.token,
       body: { body: 'Plain version', bodyHtml: '<p>Rich <em>version</em></p><script>x</script>' },

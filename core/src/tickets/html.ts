@@ -7,13 +7,16 @@
  * only; every link gets `rel="noopener noreferrer nofollow"` and `target="_blank"`) and images
  * (`http:`, `https:` or `cid:` sources only — `cid:` names an attachment of the message). No
  * `script`, `style`, `iframe`, `form`, `svg`, no `style` or `on*` attributes, no `javascript:` or
- * `data:` URLs, no protocol-relative URLs. Disallowed tags are dropped with their content for
+ * `data:` URLs, no relative or protocol-relative URLs. Disallowed tags are dropped with their content for
  * `script`/`style`/… and unwrapped (their text kept) otherwise.
  */
 import sanitize from 'sanitize-html';
 
 /** The largest HTML body accepted (before sanitizing), in characters. */
 export const MAX_HTML_CHARS = 256 * 1024;
+
+const LINK = /^(https?:\/\/|mailto:)/i;
+const IMAGE = /^(https?:\/\/|cid:)/i;
 
 const ALLOWED_TAGS = [
   'a', 'abbr', 'b', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'dd', 'del', 'div',
@@ -47,10 +50,23 @@ const OPTIONS: sanitize.IOptions = {
   enforceHtmlBoundary: false,
   parseStyleAttributes: false,
   transformTags: {
-    a: sanitize.simpleTransform('a', {
-      rel: 'noopener noreferrer nofollow',
-      target: '_blank',
-    }),
+    // Absolute URLs only: a relative one would resolve against the helpdesk's own origin.
+    a: (tagName, attribs) => {
+      const { href, ...rest } = attribs;
+      return {
+        tagName,
+        attribs: {
+          ...rest,
+          ...(href && LINK.test(href.trim()) ? { href } : {}),
+          rel: 'noopener noreferrer nofollow',
+          target: '_blank',
+        },
+      };
+    },
+    img: (tagName, attribs) => {
+      const { src, ...rest } = attribs;
+      return { tagName, attribs: { ...rest, ...(src && IMAGE.test(src.trim()) ? { src } : {}) } };
+    },
   },
 };
 

@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Actor } from '../kernel/contract.js';
 import { errors } from '../kernel/errors.js';
 import { textArray, type Row, type Sql } from '../identity/db.js';
+import { sanitizeHtml } from './html.js';
 import type { TicketPriority, TicketType, TicketVia } from './entities.js';
 import {
   messageView,
@@ -73,7 +74,7 @@ export interface MessageInsert {
   authorUserId: string | null;
   authorContactId: string | null;
   body: string;
-  /** Sanitized HTML (`sanitizeHtml`); null or absent for a text-only message. */
+  /** HTML (stored through `sanitizeHtml`); null or absent for a text-only message. */
   bodyHtml?: string | null;
 }
 
@@ -98,7 +99,8 @@ export async function insertMessage(
       input.authorUserId,
       input.authorContactId,
       input.body,
-      input.bodyHtml ?? null,
+      // Sanitized here too, whoever calls (channel plugins included): no raw HTML is stored.
+      input.bodyHtml ? sanitizeHtml(input.bodyHtml) || null : null,
       now,
     ],
   );
