@@ -139,6 +139,22 @@ describe('knowledge base: content, search and contact over HTTP', () => {
     );
   });
 
+  it('folds accents where unaccent is installed (server mode), and says so when not', async () => {
+    await publishedArticle(h, a, center, {
+      title: 'Crème brûlée recipes',
+      body: 'Caramelize the sugar with a torch.',
+    });
+    const res = await h.page(`/help/${center.slug}/en/search.json?q=creme+brulee`);
+    const found = res.body.data.some((d: { title: string }) => d.title === 'Crème brûlée recipes');
+    const unaccent = h.t.hd.container.resolve('knowledgeBase').unaccent;
+    if (unaccent) expect(found).toBe(true);
+    else {
+      expect(h.logLines.some((line) => line.includes('unaccent extension is not available'))).toBe(
+        true,
+      );
+    }
+  });
+
   it('ranks a title match above a body match', async () => {
     await publishedArticle(h, a, center, {
       title: 'Shipping times',
