@@ -9,7 +9,7 @@
  *    (the row's status is checked and changed in the job's transaction).
  */
 import { v7 as uuidv7 } from 'uuid';
-import { withWorkspace, type RequestCradle } from '@novumdesk/core';
+import { inWorkspaceScope, withWorkspace, type RequestCradle } from '@novumdesk/core';
 import type { AwilixContainer } from 'awilix';
 import { asBuffer, sqlOf, type EntityManager, type Sql } from './db.js';
 import { autoReplyVerdict, type AutoVerdict } from './auto-reply.js';
@@ -67,7 +67,13 @@ export async function acceptRaw(rt: EmailRuntime, input: AcceptInput): Promise<A
       ],
     );
     if (!rows[0]) return { id: null, duplicate: true };
-    await jobs.send(PROCESS_JOB, { workspaceId: input.workspaceId, inboundId: id }, { em: tx });
+    await jobs.send(
+      PROCESS_JOB,
+      { ws: input.workspaceId, inboundId: id } satisfies ProcessJobData,
+      {
+        em: tx,
+      },
+    );
     return { id, duplicate: false };
   });
 }
@@ -124,7 +130,59 @@ export function threadQuery(
   };
 }
 
-/** The `channel-email.process` job: runs in the workspace transaction of `data.workspaceId`. */
+/**
+ * The `channel-email.process` job payload. `ws`, not `workspaceId`: the job opens one workspace
+ * transaction per message itself (see `processJob`).
+ */
+export interface ProcessJobData {
+  ws: string;
+  inboundId: string;
+}
+
+/** Messages one job processes besides its own, each in its own transaction. */
+const DRAIN_LIMIT = 200;
+
+/**
+ * The `channel-email.process` job: processes its message, then drains the workspace's other
+ * stored messages (their own jobs then find nothing left to do) — one transaction per message,
+ * so one bad message never holds back the others. A failure on its own message throws (the job
+ * queue retries); a failure on a drained one is left to that message's own job.
+ */
+export async function processJob(
+  rt: EmailRuntime,
+  data: ProcessJobData,
+  scope: AwilixContainer<RequestCradle>,
+): Promise<void> {
+  const one = (inboundId: string) =>
+    inWorkspaceScope(scope, data.ws, () =>
+      processInbound(rt, { workspaceId: data.ws, inboundId }, scope),
+    );
+  await one(data.inboundId);
+  const skipped = new Set<string>([data.inboundId]);
+  for (let i = 0; i < DRAIN_LIMIT; i++) {
+    const next = await inWorkspaceScope(scope, data.ws, async () => {
+      const rows = await sqlOf(scope.cradle.em)(
+        `select id from channel_email_inbound
+          where workspace_id = ? and status = 'stored' and id <> all(?::uuid[])
+          order by id limit 1`,
+        [data.ws, `{${[...skipped].join(',')}}`],
+      );
+      return (rows[0]?.id as string | undefined) ?? null;
+    });
+    if (!next) break;
+    try {
+      await one(next);
+    } catch (error) {
+      skipped.add(next);
+      rt.logger.warn(
+        { err: error, inboundId: next },
+        'email: processing failed; its own job retries',
+      );
+    }
+  }
+}
+
+/** Processes one stored message in the scope's workspace transaction (exactly once). */
 export async function processInbound(
   rt: EmailRuntime,
   data: { workspaceId: string; inboundId: string },

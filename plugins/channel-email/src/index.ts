@@ -22,7 +22,7 @@ import { emailMigrations } from './migrations/index.js';
 import { EmailOptionsSchema, type EmailOptions, type EmailOptionsInput } from './options.js';
 import { emailPersonalData } from './personal-data.js';
 import { emailProvider, sendOutbound, type SendJobData } from './outbound.js';
-import { processInbound } from './inbound.js';
+import { processJob, type ProcessJobData } from './inbound.js';
 import { EMAIL_READ, emailRoutes } from './routes.js';
 import { EmailRuntime } from './runtime.js';
 import { sendServiceMail, serviceTransport } from './service-mail.js';
@@ -116,9 +116,9 @@ export const emailChannel = definePlugin<EmailOptions, EmailOptionsInput | undef
       );
     }
 
-    ctx.job<{ workspaceId: string; inboundId: string }>(
+    ctx.job<ProcessJobData>(
       'process',
-      (data, scope) => processInbound(scope.cradle.channelEmailRuntime, data, scope),
+      (data, scope) => processJob(scope.cradle.channelEmailRuntime, data, scope),
       { retryLimit: 5, retryDelaySeconds: 5 },
     );
     ctx.job<SendJobData>(
