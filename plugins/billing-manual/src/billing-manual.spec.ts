@@ -6,6 +6,7 @@
 import { billingModule } from '../../../core/src/billing/billing.module.js';
 import { startBilling, type BillingHarness } from '../../../core/src/billing/testkit.test.js';
 import { inWorkspaceScope } from '../../../core/src/tenancy/index.js';
+import { piiSweep } from '../../privacy/src/sweep.test.js';
 import billingManual from './index.js';
 
 describe('billing-manual', () => {
@@ -201,7 +202,15 @@ describe('billing-manual', () => {
       });
       const other = await handlers.export({ ...subject, emails: ['someone@else.example'] }, scope);
       expect(other).toEqual({ BillingContact: [] });
+      // The privacy plugin's PII sweep sees the contact before erasure (so it can fail) …
+      const needles = ['Grace Hopper', 'grace@billing.example', '1 Navy Way'];
+      const before = await piiSweep(h, needles);
+      expect(before.map((hit) => hit.where)).toEqual(
+        expect.arrayContaining(['public.billing_contact.name', 'public.billing_contact.email']),
+      );
       expect(await handlers.erase(subject, scope)).toEqual({ erased: 1 });
+      // … and nowhere afterwards: not in the tables, the job queue, the outbox nor the files.
+      expect(await piiSweep(h, needles)).toEqual([]);
       expect(await handlers.export(subject, scope)).toEqual({ BillingContact: [] });
     } finally {
       await scope.dispose();
