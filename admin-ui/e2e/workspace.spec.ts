@@ -203,6 +203,18 @@ describe('admin UI: the agents’ workspace in Chromium', () => {
     });
   });
 
+  it('tells an agent that someone else is replying to the same ticket', async () => {
+    const ticketUrl = page.url();
+    const agentContext = await e.browser.newContext();
+    const agentPage = await e.newPage(agentContext);
+    await signIn(agentPage, e.t.url, AGENT.email, AGENT.password);
+    await agentPage.goto(ticketUrl);
+    await agentPage.getByLabel('Reply to the requester').fill('I can take this one');
+    const hint = page.getByTestId('presence-hint');
+    await hint.getByText('Adam Agent is replying…').waitFor({ timeout: 20_000 });
+    await agentContext.close();
+  });
+
   it('bulk-closes selected tickets from the queue', async () => {
     for (const n of [1, 2, 3]) {
       await e.api(ownerToken, 'POST', '/api/v1/tickets', {
