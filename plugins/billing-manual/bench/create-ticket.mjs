@@ -109,6 +109,19 @@ try {
       `${t.name.padEnd(9)} ${rps.toFixed(0).padStart(6)} req/s  (rounds: ${totals[t.name].map((x) => x.toFixed(0)).join(', ')})  ratio to without: ${(rps / base).toFixed(3)}`,
     );
   }
+  // The billing tap's own time on the path (hook diagnostics: every call of the run, timed in
+  // process), which machine load disturbs far less than requests/s.
+  for (const t of targets) {
+    const hook = t.hd.container
+      .resolve('hookDiagnostics')()
+      .find((h) => h.hook === 'ticket.beforeCreate');
+    const tap = hook?.taps.find((x) => x.plugin === 'billing');
+    if (tap && tap.calls > 0) {
+      console.log(
+        `${t.name.padEnd(9)} billing tap on ticket.beforeCreate: ${tap.calls} calls, mean ${((tap.totalMs / tap.calls) * 1000).toFixed(0)} µs, max ${tap.maxMs} ms`,
+      );
+    }
+  }
 } finally {
   for (const t of targets) {
     await t.hd.stop();
