@@ -75,6 +75,7 @@ describe('privacy: erasure', () => {
     expect(JSON.stringify(created.body)).not.toContain(subject.email);
     const mail = await h.lastMail(subject.email, 'privacy_verify_request');
     const token = /#token=([A-Za-z0-9_-]+)/.exec(mail?.text ?? '')![1]!;
+    const [{ at: startedAt }] = await h.sql(`select now() as at`);
     await h.expectStatus(200, 'POST', `${P}/verifications`, { body: { token } });
     // Single-use link.
     await h.expectStatus(404, 'POST', `${P}/verifications`, { body: { token } });
@@ -91,6 +92,14 @@ describe('privacy: erasure', () => {
       'completed',
     ]);
     expect(done.trail[1].actor).toMatchObject({ kind: 'user', id: owner.userId });
+
+    // PRV-06: nothing about the subject entered the outbox once the erasure started.
+    const outbox = await h.sql(
+      `select name from domain_event where occurred_at >= ?
+          and (payload->>'contactId' = ? or payload->>'ticketId' = any(?::text[]))`,
+      [startedAt, subject.contactId, `{${subject.ticketIds.join(',')}}`],
+    );
+    expect(outbox).toEqual([]);
 
     // Other requesters' tickets stay, with the subject's traces removed.
     const kept = await h.expectStatus(200, 'GET', `/tickets/${other.body.id}`, {
