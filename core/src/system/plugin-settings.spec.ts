@@ -48,7 +48,8 @@ describe('plugin settings route', () => {
       },
     });
     adminToken = (await h.login({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).accessToken;
-  });
+    // A whole helpdesk start: slow when the shared machine is busy.
+  }, 90_000);
   afterAll(() => h?.close());
 
   it('returns the schema and the effective values, with every secret redacted', async () => {
