@@ -4,7 +4,7 @@
  * for the people in `consented`), on the suite's database. A settable clock lets a suite write
  * tickets at chosen instants.
  */
-import { definePlugin, withWorkspace, type PluginInstance } from '@novumdesk/core';
+import { definePlugin, withWorkspace } from '@novumdesk/core';
 import { identityModule } from '../../../core/src/identity/index.js';
 import { processingModule } from '../../../core/src/processing/index.js';
 import { membersModule } from '../../../core/src/members/index.js';
@@ -42,7 +42,7 @@ export interface AnalyticsHarness extends MembersHarness {
 }
 
 export async function startAnalytics(
-  options: { plugins?: PluginInstance[]; trustProxy?: boolean } = {},
+  options: { plugins?: readonly unknown[]; trustProxy?: boolean } = {},
 ): Promise<AnalyticsHarness> {
   const h = await startMembers({
     ...(options.trustProxy ? { config: { trustProxy: true } } : {}),
