@@ -255,3 +255,25 @@ describe('one database, two clients (ORM + job queue)', () => {
 
 // Keep jest from flagging the imported-but-conditional global.
 void jest;
+
+describe('savepoints on the shared embedded session', () => {
+  // PGlite 0.3.16 reports "not in a transaction" after ROLLBACK TO SAVEPOINT; a bridge trusting
+  // that let another connection's statement run inside the still-open transaction, where it saw
+  // (and could commit or lose) that transaction's uncommitted rows.
+  it('another connection waits for a transaction that rolled back to a savepoint', async () => {
+    const client = await fx.db.pool.connect();
+    try {
+      await client.query('begin');
+      await client.query(`insert into probe (id, label) values (20, 'uncommitted')`);
+      await client.query('savepoint s1');
+      await client.query(`insert into probe (id, label) values (21, 'undone')`);
+      await client.query('rollback to savepoint s1');
+      const other = fx.db.pool.query('select count(*)::int as n from probe where id in (20, 21)');
+      await new Promise((r) => setTimeout(r, 100));
+      await client.query('rollback');
+      expect((await other).rows[0].n).toBe(0);
+    } finally {
+      client.release();
+    }
+  });
+});

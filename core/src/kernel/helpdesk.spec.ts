@@ -1,6 +1,9 @@
 /**
  * The assembled kernel through its public interfaces: HTTP, the plugin contract, the job queue.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { EntitySchema } from '@mikro-orm/postgresql';
 import { Migration } from '@mikro-orm/migrations';
 import { z } from 'zod';
@@ -251,10 +254,7 @@ describe('start-up and shutdown', () => {
 
 describe('embedded mode on disk', () => {
   it('keeps its data across a stop and a start, and migrates itself on first start', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const path = await import('node:path');
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'novumdesk-embedded-'));
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'novumdesk-embedded-'));
     const open = () =>
       createHelpdesk({
         config: { port: 0, dataDir, log: { level: 'silent' } },
@@ -287,7 +287,10 @@ describe('embedded mode on disk', () => {
 });
 
 describe('admin UI extensions', () => {
-  const fixtures = new URL('../admin-host/fixtures/e2e-plugin/', import.meta.url).pathname;
+  // A built panel bundle is just an ES module file in the plugin's assets directory.
+  const fixtures = mkdtempSync(path.join(os.tmpdir(), 'novumdesk-panels-'));
+  writeFileSync(path.join(fixtures, 'widgets.js'), 'export default { name: "HelloWidget" };\n');
+  afterAll(() => rmSync(fixtures, { recursive: true, force: true }));
   const withPanels = (entry: string) =>
     definePlugin({
       id: 'widgets',

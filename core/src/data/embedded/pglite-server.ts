@@ -93,7 +93,7 @@ export class PgliteServer {
           const batch = [Buffer.from(message)];
           // The handshake (startup, then the password reply) must not be interleaved with
           // another connection's queries: hold the session until this client authenticates.
-          chain = chain.then(() => this.execute(id, socket, batch, true));
+          chain = chain.then(() => this.execute(id, socket, batch));
           continue;
         }
         if (buffer.length < 5) return;
@@ -122,12 +122,7 @@ export class PgliteServer {
   }
 
   /** Runs one batch for connection `id` once the session is free for it. */
-  private execute(
-    id: number,
-    socket: net.Socket,
-    batch: Buffer[],
-    holdSession = false,
-  ): Promise<void> {
+  private execute(id: number, socket: net.Socket, batch: Buffer[]): Promise<void> {
     return new Promise<void>((resolve) => {
       this.waiting.push({
         id,
@@ -137,8 +132,13 @@ export class PgliteServer {
             for (const message of batch) {
               responses.push(await this.options.db.execProtocolRaw(new Uint8Array(message)));
             }
-            const handshakePending = holdSession && !endsWithReadyForQuery(responses);
-            this.owner = handshakePending || this.options.db.isInTransaction() ? id : null;
+            // The session stays this connection's until the server says it is idle again:
+            // ReadyForQuery's status byte is 'I' outside a transaction block. Anything else —
+            // in a transaction ('T'), in a failed one ('E'), or no ReadyForQuery yet (the rest
+            // of an extended-protocol sequence, COPY, the start-up handshake) — keeps it held.
+            // (PGlite's own isInTransaction() is not used: in 0.3.16 it reports false after
+            // ROLLBACK TO SAVEPOINT while the transaction is still open.)
+            this.owner = transactionStatus(responses) === IDLE ? null : id;
             if (!socket.destroyed) for (const r of responses) if (r.length) socket.write(r);
           } catch (error) {
             socket.destroy(error as Error);
@@ -175,8 +175,15 @@ export class PgliteServer {
   }
 }
 
-/** True when the server's last reply is ReadyForQuery ('Z', length 5, status byte). */
-function endsWithReadyForQuery(responses: Uint8Array[]): boolean {
-  const last = responses.at(-1);
-  return !!last && last.length >= 6 && last[last.length - 6] === 0x5a;
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const IDLE = 0x49; // 'I'
+
+/**
+ * The transaction status byte of the ReadyForQuery that ends the server's reply ('Z', length 5,
+ * status), or null when the reply does not end with one.
+ */
+function transactionStatus(responses: Uint8Array[]): number | null {
+  const last = [...responses].reverse().find((r) => r.length > 0);
+  if (!last || last.length < 6 || last[last.length - 6] !== READY_FOR_QUERY) return null;
+  return last[last.length - 1]!;
 }
