@@ -20,7 +20,7 @@ import {
 } from './options.js';
 import { knowledgeBasePersonalData } from './personal-data.js';
 import { PUBLISH_JOB, runScheduledPublish, type ScheduledPublish } from './publish.js';
-import { bindRuntime, helpCenterMount } from './public/site.js';
+import { helpCenterMount } from './public/site.js';
 import { articleRoutes } from './routes/articles.routes.js';
 import { categoryRoutes } from './routes/categories.routes.js';
 import { centerRoutes } from './routes/centers.routes.js';
@@ -107,10 +107,18 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
 
   register(ctx) {
     const options = ctx.options;
+    // Per helpdesk: the page mount reads this helpdesk's runtime, built when boot resolves it.
+    let runtime: KnowledgeBaseRuntime | null = null;
     ctx.register({
       knowledgeBase: asFunction(
         ({ orm, clock, logger, config }) =>
-          new KnowledgeBaseRuntime({ orm, clock, logger, options, publicUrl: config.publicUrl }),
+          (runtime = new KnowledgeBaseRuntime({
+            orm,
+            clock,
+            logger,
+            options,
+            publicUrl: config.publicUrl,
+          })),
       ).singleton(),
     });
 
@@ -191,7 +199,7 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
     ]) {
       ctx.route(route);
     }
-    ctx.page(helpCenterMount({ options, search: searchWith }));
+    ctx.page(helpCenterMount({ options, search: searchWith, runtime: () => runtime }));
 
     ctx.job<ScheduledPublish>(
       'publishScheduled',
@@ -212,13 +220,10 @@ const knowledgeBase = definePlugin<KnowledgeBaseOptions, KnowledgeBaseOptionsInp
   },
 
   async boot(ctx) {
-    const runtime = ctx.resolve('knowledgeBase');
-    await runtime.boot();
-    bindRuntime(runtime);
+    await ctx.resolve('knowledgeBase').boot();
   },
 
   async prepareShutdown(ctx) {
-    bindRuntime(null);
     await ctx.resolve('knowledgeBase').stop();
   },
 });

@@ -78,6 +78,8 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export interface SiteDeps {
   options: KnowledgeBaseOptions;
+  /** This helpdesk's runtime once it is built (at boot); `claimsHost` has no scope to ask. */
+  runtime: () => KnowledgeBaseRuntime | null;
   search: (
     em: EntityManager,
     query: ArticleSearchQuery,
@@ -90,20 +92,13 @@ export function helpCenterMount(deps: SiteDeps): PageMount {
   return {
     name: 'help-center',
     paths: [HELP_PREFIX],
-    claimsHost: (host) => current?.claimsHost(host) ?? false,
+    claimsHost: (host) => deps.runtime()?.claimsHost(host) ?? false,
     async handle(page) {
       page.koa.set('Content-Security-Policy', HELP_CSP);
       const contactGuard = () => (guard ??= new ContactGuard(page.scope.cradle.config.secret));
-      return route(page, deps, current ?? page.scope.cradle.knowledgeBase, contactGuard);
+      return route(page, deps, deps.runtime() ?? page.scope.cradle.knowledgeBase, contactGuard);
     },
   };
-}
-
-// The runtime the plugin's boot handed over (`bindRuntime`): `claimsHost` is synchronous and
-// has no scope, and a page served from memory never needs one.
-let current: KnowledgeBaseRuntime | null = null;
-export function bindRuntime(runtime: KnowledgeBaseRuntime | null): void {
-  current = runtime;
 }
 
 function send(koa: Koa, status: number, type: string, body: string, cache = 'no-store'): true {
