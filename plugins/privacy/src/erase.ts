@@ -62,7 +62,12 @@ export async function eraseSubject(
       else result.kept.push(line);
     }
   }
-  result.erased.infrastructure = await scrubInfrastructure(scope, workspaceId, subject);
+  result.erased.infrastructure = await scrubInfrastructure(
+    scope,
+    workspaceId,
+    subject,
+    options.secret,
+  );
   for (const email of subject.emails) {
     await sql(
       `insert into privacy_suppression (workspace_id, address_hash, request_id, created_at)
@@ -74,14 +79,16 @@ export async function eraseSubject(
 }
 
 /**
- * What no module owns: stored service messages to the subject's addresses (deleted), and the
- * subject's identifiers inside outbox payloads and security-event metadata (replaced by
+ * What no module owns: stored service messages to the subject's addresses (deleted), the
+ * recipient of outbound delivery events (a keyed hash instead), and the subject's identifiers
+ * inside outbox payloads, delivery-event details and security-event metadata (replaced by
  * `[erased]`; the rows stay, pointing at pseudonymous ids).
  */
 async function scrubInfrastructure(
   scope: Scope,
   workspaceId: string,
   subject: PersonalDataSubject,
+  secret: string,
 ): Promise<number> {
   const sql = sqlOf(scope);
   let count = 0;
@@ -93,8 +100,26 @@ async function scrubInfrastructure(
       )
     ).length;
   }
+  // The inboxes module's delivery events keep a recipient: only a keyed hash of it stays.
+  for (const email of subject.emails) {
+    count += (
+      await sql(
+        `update message_delivery_event set recipient = ?
+          where workspace_id = ? and lower(recipient) = ? returning id`,
+        [`hash:${addressHash(secret, workspaceId, email)}`, workspaceId, email.toLowerCase()],
+      )
+    ).length;
+  }
   const pattern = identifierPattern(identifiersOf(subject));
   if (!pattern) return count;
+  count += (
+    await sql(
+      `update message_delivery_event set reason = regexp_replace(reason, ?, '[erased]', 'gi'),
+              detail = regexp_replace(detail, ?, '[erased]', 'gi')
+        where workspace_id = ? and (reason ~* ? or detail ~* ?) returning id`,
+      [pattern, pattern, workspaceId, pattern, pattern],
+    )
+  ).length;
   count += (
     await sql(
       `update domain_event set payload = regexp_replace(payload::text, ?, '[erased]', 'gi')::jsonb

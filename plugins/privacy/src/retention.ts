@@ -148,6 +148,15 @@ export const CORE_TARGETS: readonly RetentionTarget[] = [
     heldBy: `false`,
   }),
   tableTarget({
+    type: 'inboxes.deliveryEvents',
+    description: 'Delivery events of outbound messages (sent, delivered, bounced, …)',
+    action: 'delete',
+    defaultDays: 90,
+    table: 'message_delivery_event',
+    old: `created_at < ?`,
+    heldBy: `ticket_id in (select id from ticket where requester_id = any(:contacts))`,
+  }),
+  tableTarget({
     type: 'mail.serviceMessages',
     description: 'Stored copies of service messages (verification, notices)',
     action: 'delete',
