@@ -11,26 +11,16 @@ import { pino } from 'pino';
 import type { CoreCradle } from '../kernel/contract.js';
 import { renderHookDocs } from '../kernel/hooks/hook-docs.js';
 import { createHookRegistry, type HookRegistryHost } from '../kernel/hooks/registry.js';
-import { identityModule } from '../identity/index.js';
-import { membersModule } from '../members/index.js';
-import { contactsModule } from '../contacts/index.js';
-import { ticketsModule } from '../tickets/index.js';
-import { searchModule } from '../search/index.js';
+import { defaultModules } from '../cli/modules.js';
 import { PluginHost, resolvePlugins, type PluginEntry } from '../kernel/plugins/index.js';
 
 export { renderHookDocs };
 
 /**
- * Core domain modules whose hooks belong in the reference; add each module here as it lands.
+ * Every core domain module the product ships, so a module's new hook cannot miss the reference.
  * Their `register()` only declares (no I/O), so running it on a scratch container is safe.
  */
-export const DOCUMENTED_MODULES: readonly PluginEntry[] = [
-  identityModule,
-  membersModule,
-  contactsModule,
-  ticketsModule,
-  searchModule,
-];
+export const DOCUMENTED_MODULES: readonly PluginEntry[] = defaultModules;
 
 export const DEFAULT_DOCS_PATH = fileURLToPath(new URL('../../../docs/hooks.md', import.meta.url));
 
