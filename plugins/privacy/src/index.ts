@@ -14,6 +14,7 @@ import { privacyPersonalData } from './personal-data.js';
 import { processingTap } from './processing.js';
 import { PRIVACY_PERMISSIONS } from './routes/common.js';
 import { miscRoutes } from './routes/misc.js';
+import { REDACT_PERMISSION, redactionRoutes } from './routes/redactions.js';
 import { POLICY_NOTICE_JOB, policyRoutes } from './routes/policies.js';
 import { requestRoutes } from './routes/requests.js';
 import { RETENTION_JOB, retentionRoutes } from './routes/retention.js';
@@ -38,7 +39,7 @@ export default definePlugin({
   description: 'Privacy compliance: data-subject requests, erasure, export, retention, consent',
   dependsOn: { processing: '^0.1.0', identity: '^0.1.0', contacts: '^0.1.0', tickets: '^0.1.0' },
   options: PrivacyOptionsSchema,
-  permissions: [PRIVACY_PERMISSIONS.read, PRIVACY_PERMISSIONS.manage],
+  permissions: [PRIVACY_PERMISSIONS.read, PRIVACY_PERMISSIONS.manage, REDACT_PERMISSION],
   migrations: privacyMigrations,
   personalData: privacyPersonalData,
   // Built by `npm run build:admin` from admin/ (the same path from src/ in tests and from dist/).
@@ -80,6 +81,7 @@ export default definePlugin({
       ...retentionRoutes(),
       ...policyRoutes(),
       ...miscRoutes(ctx.options),
+      ...redactionRoutes(),
     ]) {
       ctx.route(route);
     }

@@ -83,6 +83,11 @@ const expectations: Record<string, MatrixExpectation> = {
   [`POST ${P}/me/policies/accept`]: { access: 'authenticated' },
   [`GET ${P}/sub-processors`]: { access: read },
   [`GET ${P}/export-schema`]: { access: 'public' },
+  [`POST ${P}/messages/{id}/redactions`]: {
+    access: { permission: 'privacy:redact' },
+    resource: (fx) => ({ id: fx.a.extra.privacyMessageId! }),
+    body: () => ({ text: 'nothing-to-find' }),
+  },
 };
 
 export const matrix: MatrixContribution = {
@@ -103,6 +108,14 @@ export const matrix: MatrixContribution = {
       token,
       body: { subject: { kind: 'contact', id: workspace.contactId }, reason: 'matrix fixture' },
     });
-    return { privacyRequestId: created.body.id as string, privacyHoldId: hold.body.id as string };
+    const note = await client.expectStatus(201, 'POST', `/tickets/${workspace.ticketId}/notes`, {
+      token,
+      body: { body: 'matrix fixture note' },
+    });
+    return {
+      privacyRequestId: created.body.id as string,
+      privacyHoldId: hold.body.id as string,
+      privacyMessageId: note.body.id as string,
+    };
   },
 };

@@ -107,6 +107,39 @@ describe('privacy: restriction, objection and consent', () => {
     }
   }, 90000);
 
+  it('redacts a string and an attachment permanently; the audit says who and when, not what (PRV-42)', async () => {
+    const subject = await seedContact(h, owner, 'redact');
+    const [row] = await h.sql(
+      `select m.id, a.id as attachment_id, a.storage_key from ticket_message m
+         join attachment a on a.message_id = m.id where m.ticket_id = ? limit 1`,
+      [subject.ticketIds[0]],
+    );
+    expect(row).toBeDefined();
+    const agent = await h.addMember(owner, 'agent', 'noredact');
+    await h.expectStatus(403, 'POST', `${P}/messages/${row.id}/redactions`, {
+      token: agent.token,
+      body: { text: subject.phone },
+    });
+    const res = await h.expectStatus(200, 'POST', `${P}/messages/${row.id}/redactions`, {
+      token: owner.token,
+      body: { text: subject.phone, attachmentId: row.attachment_id },
+    });
+    expect(res.body).toEqual({ replaced: 1, attachmentRemoved: true });
+    const [after] = await h.sql(`select body_text from ticket_message where id = ?`, [row.id]);
+    expect(after.body_text).toContain('▇');
+    expect(after.body_text).not.toContain(subject.phone);
+    const storage = h.t.hd.container.resolve('storage') as unknown as {
+      exists(k: string): Promise<boolean>;
+    };
+    expect(await storage.exists(row.storage_key)).toBe(false);
+    const [event] = await h.sql(
+      `select actor_id, metadata from audit_event where action = 'message_redacted' and target_id = ?`,
+      [row.id],
+    );
+    expect(event.actor_id).toBe(owner.userId);
+    expect(JSON.stringify(event.metadata)).not.toContain(subject.phone);
+  }, 90_000);
+
   it('an objection turns off exactly the purposes objected to', async () => {
     const subject = await seedContact(h, owner, 'objector');
     const who = { kind: 'contact' as const, id: subject.contactId };
