@@ -169,7 +169,16 @@ describe('admin host: serving the built SPA', () => {
     expect(res.headers['cache-control']).toBe('no-cache');
     expect((await rawGet(h.port, '/admin/plugins/demo/chunks/x.mjs')).status).toBe(200);
     expect((await rawGet(h.port, '/admin/plugins/other/admin.js')).status).toBe(404);
-    expect((await rawGet(h.port, '/admin/plugins/demo/')).status).toBe(404);
+    // A name that is not a file is the SPA's plugin-page route (a reload must not 404).
+    for (const route of ['/admin/plugins/demo/', '/admin/plugins/demo/reports']) {
+      const page = await rawGet(h.port, route);
+      expect([route, page.status, page.headers['content-type']]).toEqual([
+        route,
+        200,
+        expect.stringMatching(/^text\/html/),
+      ]);
+    }
+    expect((await rawGet(h.port, '/admin/plugins/demo/missing.js')).status).toBe(404);
   });
 
   it('refuses path traversal and hidden files everywhere', async () => {

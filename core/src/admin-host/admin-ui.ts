@@ -157,10 +157,13 @@ export function adminUiMiddleware(options: AdminUiOptions): Koa.Middleware<Novum
       const slash = rest.indexOf('/');
       const dir = slash > 0 ? pluginDirs.get(rest.slice(0, slash)) : undefined;
       // Plugin bundles are usually not content-hashed: revalidate.
-      if (!dir || !(await serveFrom(ctx, dir, rest.slice(slash + 1), REVALIDATE))) {
+      if (dir && (await serveFrom(ctx, dir, rest.slice(slash + 1), REVALIDATE))) return true;
+      // `/admin/plugins/<id>/<page>` is also the SPA's route of a plugin page: a name that is
+      // not a file goes on to index.html below (reloading a plugin page must not 404).
+      if (isKnownFileType(rest)) {
         ctx.status = 404;
+        return true;
       }
-      return true;
     }
 
     const state = current();
