@@ -170,10 +170,11 @@ export class ChannelInboundService implements ChannelInbound {
         const id = attachmentIds[i];
         if (file.contentId && id) byCid.set(file.contentId.toLowerCase(), id);
       });
-      // Inline images: `cid:` references point at the stored files.
+      // Inline images: `cid:<Content-ID>` becomes `cid:<attachment id>`, which the sanitizer
+      // keeps and clients resolve against the message's attachments.
       const linked = message.html.replace(/(["'])cid:([^"']+)\1/gi, (whole, quote, cid: string) => {
         const id = byCid.get(cid.trim().toLowerCase());
-        return id ? `${quote}/api/v1/attachments/${id}${quote}` : whole;
+        return id ? `${quote}cid:${id}${quote}` : whole;
       });
       const html = sanitizeHtml(
         linked.length > MAX_HTML_CHARS ? linked.slice(0, MAX_HTML_CHARS) : linked,

@@ -135,7 +135,7 @@ describe('outbound dispatch and inbox secrets', () => {
     });
   });
 
-  it('stores inbound HTML sanitized, with cid images pointing at stored attachments', async () => {
+  it('stores inbound HTML sanitized, with cid images naming the stored attachments', async () => {
     const owner = await h.signUp();
     const inbox = await pigeonInbox(owner);
     const result = await inbound(owner, inbox.id);
@@ -145,7 +145,7 @@ describe('outbound dispatch and inbox secrets', () => {
       result.messageId,
     ]);
     expect(msg.body_html).not.toContain('<script');
-    expect(msg.body_html).toContain(`/api/v1/attachments/${result.attachmentIds[0]}`);
+    expect(msg.body_html).toContain(`cid:${result.attachmentIds[0]}`);
   });
 
   it('dispatches a reply through the inbox provider and records its delivery history', async () => {

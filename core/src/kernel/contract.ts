@@ -138,7 +138,7 @@ export interface ChannelInboundMessage {
   tags?: string[];
   /**
    * Files to attach (stored through the tickets module's attachments). `cid:<contentId>` in
-   * `html` becomes the stored attachment's URL. Files over the limits are left out and counted.
+   * `html` becomes `cid:<attachment id>` (resolved by clients against the message's attachments). Files over the limits are left out and counted.
    */
   attachments?: ChannelInboundAttachment[];
 }

@@ -19,6 +19,7 @@ import {
 } from '../../../core/src/members/testkit.test.js';
 import { eventually } from '@novumdesk/core/testing';
 import { emailChannel, type EmailOptionsInput } from './index.js';
+import type { SmtpListener } from './smtp-listener.js';
 
 export { eventually };
 export type { MembersHarness, Person };
@@ -118,10 +119,11 @@ export async function startEmail(options: EmailOptionsInput = {}): Promise<Email
         relay: { url: relay.url(), allowPlainText: true, ...options.relay },
         outbound: { retryDelaySeconds: 0.2, maxAttempts: 4, ...options.outbound },
         imap: { enabled: false, ...options.imap },
-      }),
+        // The core's modules come from its sources here, the plugin's types from its build.
+      }) as never,
     ],
   });
-  const smtpPort = h.t.hd.container.resolve('channelEmailSmtp').port!;
+  const smtpPort = (h.t.hd.container.resolve('channelEmailSmtp') as SmtpListener).port!;
   const client = nodemailer.createTransport({
     host: '127.0.0.1',
     port: smtpPort,

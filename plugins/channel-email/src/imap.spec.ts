@@ -8,6 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { Dovecot } from './dovecot.test.js';
 import { startEmail, mail, type EmailHarness } from './harness.test.js';
 import { ImapPoller } from './imap-poller.js';
+import type { EmailRuntime } from './runtime.js';
 
 describe('IMAP polling (Dovecot)', () => {
   let h: EmailHarness;
@@ -35,7 +36,7 @@ describe('IMAP polling (Dovecot)', () => {
     });
     const [row] = await h.sql(`select settings::text as s from inbox where id = ?`, [inbox.id]);
     expect(row.s).not.toContain('"secret"');
-    const poller = h.t.hd.container.resolve('channelEmailImap');
+    const poller = h.t.hd.container.resolve('channelEmailImap') as ImapPoller;
     const poll = () => poller.pollInbox(owner.workspaceId, inbox.id);
 
     const first = mail({
@@ -57,7 +58,7 @@ describe('IMAP polling (Dovecot)', () => {
     dovecot.deliver(
       mail({ to: inbox.address, subject: 'Via IMAP three', messageId: '<imap-3@c.test>' }),
     );
-    const fresh = new ImapPoller(h.t.hd.container.resolve('channelEmailRuntime'));
+    const fresh = new ImapPoller(h.t.hd.container.resolve('channelEmailRuntime') as EmailRuntime);
     expect(await fresh.pollInbox(owner.workspaceId, inbox.id)).toMatchObject({
       fetched: 1,
       stored: 1,
