@@ -312,7 +312,7 @@ describe('authorization matrix', () => {
       ...new Set(operations.map((op) => permissionOf(op.access)).filter((p): p is string => !!p)),
     ];
     await membersLacking(permissions);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => h?.close(), 30_000);
 
   it('has an expectation for every route, and none for a route that is gone', () => {
@@ -350,7 +350,7 @@ describe('authorization matrix', () => {
       )
       .map((op) => op.key);
     expect(unexplained).toEqual([]);
-  });
+  }, 180_000);
 
   it('answers 401 on every non-public route without a valid token', async () => {
     const failures: string[] = [];
@@ -363,7 +363,7 @@ describe('authorization matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 
   it('answers 403 to a role without the permission, and lets an owner who holds it through', async () => {
     const failures: string[] = [];
@@ -389,7 +389,7 @@ describe('authorization matrix', () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 
   it("answers 404 to another workspace's owner naming this workspace's resources", async () => {
     const failures: string[] = [];
@@ -428,7 +428,7 @@ describe('authorization matrix', () => {
     );
     const keys = (await h.expectStatus(200, 'GET', '/api-keys', { token })).body;
     expect(keys.find((k: { id: string }) => k.id === fx.a.apiKeyId).revokedAt).toBeNull();
-  });
+  }, 180_000);
 
   it("never lists workspace B's ids to workspace A, nor the reverse, whatever the request names", async () => {
     const lists = operations.filter(
@@ -493,5 +493,5 @@ describe('authorization matrix', () => {
       aSeesOfB: [],
     });
     expect(failures).toEqual([]);
-  });
+  }, 180_000);
 });
