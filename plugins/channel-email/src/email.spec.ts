@@ -284,7 +284,7 @@ describe('email channel', () => {
       headers: { 'x-novumdesk-inbox-token': 'nope', 'content-type': 'message/rfc822' },
       body: raw,
     });
-    expect(wrong.status).toBe(401);
+    expect(wrong.status).toBe(404);
   });
 
   it('records auto-replies without answering them or reopening a solved ticket; a ping-pong stops', async () => {

@@ -205,8 +205,7 @@ export function emailRoutes(): RouteDefinition[] {
             .object({ id: z.string().nullable(), duplicate: z.boolean() })
             .meta({ id: 'EmailRawAccepted' }),
         },
-        401: { description: 'Missing or wrong inbox token' },
-        404: { description: 'No such email inbox (or it has no token)' },
+        404: { description: 'No such email inbox, no token set, or a missing or wrong token' },
         413: { description: 'Larger than the size limit' },
       },
       async handler({ params, koa, scope }) {
@@ -219,13 +218,16 @@ export function emailRoutes(): RouteDefinition[] {
             )
           : null;
         const token = (inbox?.settings as Partial<EmailInboxSettings> | undefined)?.inboundToken;
-        if (!route || !inbox || !token) {
+        // A missing or wrong token answers like an unknown inbox: ids are not probed.
+        if (
+          !route ||
+          !inbox ||
+          !token ||
+          !given ||
+          !timingSafeEqual(digest(given), digest(token))
+        ) {
           koa.req.resume();
           throw errors.notFound('Inbox');
-        }
-        if (!given || !timingSafeEqual(digest(given), digest(token))) {
-          koa.req.resume();
-          throw errors.unauthorized('invalid_inbox_token', 'A valid inbox token is required');
         }
         if (!inbox.enabled) {
           koa.req.resume();
