@@ -35,7 +35,7 @@ export class TestRelay {
   readonly received: RelayMessage[] = [];
   readonly attempts: RelayMessage[] = [];
   /** Next DATA answers: `{ code, message }` refuses; undefined accepts. */
-  readonly answers: ({ code: number; message: string } | undefined)[] = [];
+  readonly answers: { code: number; message: string; subject?: string }[] = [];
   onMessage: ((m: RelayMessage) => void) | null = null;
   private server!: SMTPServer;
   port = 0;
@@ -55,7 +55,12 @@ export class TestRelay {
             raw: Buffer.concat(chunks),
           };
           this.attempts.push(message);
-          const answer = this.answers.shift();
+          // The first refusal meant for this message (by subject), if any.
+          const text = message.raw.toString('utf8');
+          const index = this.answers.findIndex(
+            (a) => !a.subject || new RegExp(`^Subject:.*${a.subject}`, 'im').test(text),
+          );
+          const answer = index >= 0 ? this.answers.splice(index, 1)[0] : undefined;
           if (answer) {
             const err = new Error(answer.message) as Error & { responseCode: number };
             err.responseCode = answer.code;
