@@ -21,6 +21,7 @@ export type {
   LoadedPluginInfo,
   MigrationDefinition,
   NovumPlugin,
+  PluginCommand,
   PersonalDataHandlers,
   PersonalDataSubject,
   PersonalDataDeclaration,

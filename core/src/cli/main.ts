@@ -3,6 +3,16 @@ import { Command } from 'commander';
 import { CORE_VERSION } from '../version.js';
 import * as commands from './commands.js';
 import { printFailure } from './output.js';
+import { runPluginCommand } from './plugin-commands.js';
+
+// `novumdesk <plugin command> …` (e.g. `novumdesk email inspect m.eml`) before commander.
+try {
+  const code = await runPluginCommand(process.argv.slice(2));
+  if (code !== null) process.exit(code);
+} catch (error) {
+  printFailure(error, process.argv.includes('--verbose'));
+  process.exit(1);
+}
 
 const program = new Command()
   .name('novumdesk')

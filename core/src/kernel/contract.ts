@@ -444,6 +444,8 @@ export interface NovumPlugin<O = unknown> {
   admin?: AdminContribution;
   /** Set on plugins whose entities hold no personal data, so the omission is a decision. */
   noPersonalData?: true;
+  /** Subcommands this plugin adds to the `novumdesk` CLI (`novumdesk <name> [args…]`). */
+  commands?: readonly PluginCommand[];
   /** Services off the host this plugin sends personal data to (listed by the privacy plugin). */
   subProcessors?: readonly SubProcessorDeclaration[];
   register?(ctx: PluginContext<O>): void;
@@ -491,3 +493,18 @@ export interface LoadedPluginInfo {
 }
 
 export type { EntityManager, MikroORM };
+
+/**
+ * A subcommand a plugin adds to the `novumdesk` command line: `novumdesk <name> [args…]`, found
+ * in the plugins the configuration enables. It gets the arguments after its name and the
+ * configuration file `novumdesk --config` named (if any), opens whatever it needs itself (e.g.
+ * `createHelpdesk({ configFile, env: process.env, modules: defaultModules })`), and returns the
+ * process exit code. Names of the core's commands, and a name two plugins claim, are refused.
+ */
+export interface PluginCommand {
+  /** kebab-case, e.g. `email`, `analytics`. */
+  name: string;
+  /** One line, shown by `novumdesk plugins`. */
+  description: string;
+  run(args: string[], context: { configFile?: string }): Promise<number>;
+}

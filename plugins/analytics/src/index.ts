@@ -30,6 +30,7 @@ import { forward, type ForwardedEvent } from './usage/forward.js';
 import { CountryLookup } from './usage/geo.js';
 import { usageRoutes } from './usage/routes.js';
 import { sweepRawEvents } from './usage/sweep.js';
+import { analyticsCommand } from './command.js';
 
 export type { AnalyticsOptions } from './options.js';
 export { truncateIp, parseUserAgent, optedOutByHeaders } from './usage/edge.js';
@@ -83,6 +84,7 @@ export default definePlugin({
   entities: analyticsEntities,
   migrations: analyticsMigrations,
   personalData: analyticsPersonalData,
+  commands: [analyticsCommand],
   // Built by `npm run build:admin` from admin/ (the same path from src/ in tests and from dist/).
   admin: {
     assetsDir: fileURLToPath(new URL('../dist/admin/', import.meta.url)),

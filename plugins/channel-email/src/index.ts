@@ -30,6 +30,7 @@ import { SmtpListener } from './smtp-listener.js';
 import { ImapPoller } from './imap-poller.js';
 import { ensureDefaultInbox } from './default-inbox.js';
 import { sqlOf } from './db.js';
+import { emailCommand } from './command.js';
 import { THREAD_RULES, threadRules, type ThreadMatch, type ThreadQuery } from './threading.js';
 
 export { EmailOptionsSchema, EmailInboxSettingsSchema, emailOptionsFromEnv } from './options.js';
@@ -64,6 +65,7 @@ export const emailChannel = definePlugin<EmailOptions, EmailOptionsInput | undef
   migrations: emailMigrations,
   permissions: [EMAIL_READ],
   personalData: emailPersonalData,
+  commands: [emailCommand],
 
   register(ctx) {
     const options = ctx.options;
