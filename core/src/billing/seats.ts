@@ -5,6 +5,8 @@
  */
 import type { AwilixContainer } from 'awilix';
 import type { RequestCradle } from '../kernel/contract.js';
+// The cradle keys this file resolves (`entitlements`, …) are declared with the module.
+import type {} from './billing.module.js';
 import { sqlFor } from '../identity/db.js';
 import { inboxCount, isSeatRole, seatUsage } from './store.js';
 
