@@ -154,8 +154,14 @@ describeBuilt('Reports page in Chromium', () => {
     const box = (await chart.boundingBox())!;
     const plotLeft = box.x + 40;
     const plotWidth = box.width - 40 - 16;
-    await page.mouse.click(plotLeft + plotWidth * 0.42, box.y + box.height - 48 - 20);
-    await drill.getByText('Created ·').waitFor();
+    // The bars grow in with an animation: a click that lands before the bar is there hits
+    // nothing, so click again until the list opens (a few tries, then fail).
+    const created = drill.getByText('Created ·');
+    for (let attempt = 0; attempt < 10 && !(await created.isVisible()); attempt++) {
+      await page.mouse.click(plotLeft + plotWidth * 0.42, box.y + box.height - 48 - 20);
+      await created.waitFor({ timeout: 1_000 }).catch(() => undefined);
+    }
+    await created.waitFor();
     await expect(drill.getByRole('link').count()).resolves.toBe(3);
 
     // The ticket link opens the ticket in the admin UI.
